@@ -1,0 +1,25 @@
+"""The official formats, and how a report year picks one."""
+
+from make_report.formats.f2019 import FORMAT as FORMAT_2019
+from make_report.formats.f2021 import FORMAT as FORMAT_2021
+from make_report.spec import Format
+
+FORMATS: dict[str, Format] = {f.id: f for f in (FORMAT_2021, FORMAT_2019)}
+
+
+class UnknownFormat(ValueError):
+    """A format id or report year no official format covers."""
+
+
+def get_format(format_id: str) -> Format:
+    try:
+        return FORMATS[str(format_id)]
+    except KeyError:
+        raise UnknownFormat(f"未知的报告格式“{format_id}”,可选:2021、2019") from None
+
+
+def format_for_year(year: int) -> Format:
+    for fmt in FORMATS.values():
+        if fmt.covers(year):
+            return fmt
+    raise UnknownFormat(f"{year}年不在任何官方格式的适用年度内(2019年起)")

@@ -1,0 +1,164 @@
+"""Where everything sits in the standard workbook, derived from a format.
+
+The template writer paints this layout and the reader reads it back, so the two can
+never disagree about a cell. Nothing here touches openpyxl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from make_report.grid import Grid, table_grid
+from make_report.spec import Format, Section
+
+META_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("agency", "机关名称", "如:合作市人民政府(必填)"),
+    ("year", "报告年度", "统计年度,如 2024(必填)"),
+    ("format", "报告格式", "由报告年度决定:2019—2020年为2019,2021年起为2021"),
+    ("date", "成文日期", "落款日期,如 2025-01-20(可空)"),
+    ("lead", "导语(可选)", "报告开头的说明段落,可空"),
+    ("contact", "联系方式(可选)", "如对报告有疑问的联系方式,可空"),
+)
+META_FIRST_ROW = 4
+NARRATIVE_FIRST_ROW = 5
+TABLE_ORIGIN_ROW = 5
+STATUS_ROW = 3
+CHECK_OK = "✓"
+CHECK_BAD = "✗"
+
+
+def col_letter(col: int) -> str:
+    """1-based column number to Excel letters (1 -> A)."""
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def coord(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A live check cell: shows ✓ or ✗ and the expected value."""
+
+    rule: str
+    cell: str
+    formula: str
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    name: str
+    section: Section
+    grid: Grid
+    cells: dict[str, str]
+    """Field key -> cell address."""
+    formulas: dict[str, str]
+    """Field key -> default formula for totals."""
+    checks: tuple[Check, ...]
+    check_labels: dict[str, str]
+    """Cell address -> label written beside the checks."""
+
+    def at(self, grid_row: int, grid_col: int) -> str:
+        return coord(TABLE_ORIGIN_ROW + grid_row, 1 + grid_col)
+
+    @property
+    def last_col(self) -> int:
+        return self.grid.n_cols
+
+
+@dataclass(frozen=True)
+class WorkbookLayout:
+    format: Format
+    meta_cells: dict[str, str]
+    tables: dict[str, TableSheet]
+    narrative_sheets: tuple[Section, ...]
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return (self.format.meta_sheet, *(s.sheet for s in self.format.sections))
+
+    @property
+    def field_cells(self) -> dict[str, tuple[str, str]]:
+        return {k: (t.name, c) for t in self.tables.values() for k, c in t.cells.items()}
+
+
+@cache
+def workbook_layout(fmt: Format) -> WorkbookLayout:
+    meta = {key: f"B{META_FIRST_ROW + i}" for i, (key, _, _) in enumerate(META_ROWS)}
+    tables = {}
+    for section in fmt.sections:
+        if section.table:
+            tables[section.table] = _table_sheet(fmt, section)
+    return WorkbookLayout(fmt, meta, tables, fmt.narrative_sections)
+
+
+def _table_sheet(fmt: Format, section: Section) -> TableSheet:
+    table = fmt.table(section.table or "")
+    grid = table_grid(table)
+    cells = {c.field: coord(TABLE_ORIGIN_ROW + c.row, 1 + c.col)
+             for c in grid.data_cells() if c.field}
+    eqs = [e for e in fmt.equations if e.table == table.key]
+    formulas: dict[str, str] = {}
+    checks: list[Check] = []
+    labels: dict[str, str] = {}
+    below = TABLE_ORIGIN_ROW + grid.n_rows
+    right = grid.n_cols + 1
+    for eq in eqs:
+        lines = [(left, right) for _, left, right in fmt.lines(eq)]
+        if len(eq.left) == 1:
+            for left, parts in lines:
+                formulas.setdefault(left[0], "=" + _sum([cells[p] for p in parts]))
+        rows = {_row_of(cells[left[0]]) for left, _ in lines}
+        if eq.over == "rows" and len(rows) == len(lines):
+            # one line per sheet row (table 三): a check column right of the table
+            labels[coord(TABLE_ORIGIN_ROW + grid.header_rows - 1, right)] = f"检查({eq.id})"
+            places = [coord(_row_of(cells[left[0]]), right) for left, _ in lines]
+        else:
+            # checks under the cells they check, one row per rule
+            labels[coord(below, 1)] = f"检查({eq.id}):{eq.description}"
+            places = [f"{_col_of(cells[left[0]])}{below + 1}" for left, _ in lines]
+            below += 2
+        for (left, parts), place in zip(lines, places, strict=True):
+            lhs = _sum([cells[k] for k in left])
+            rhs = _sum([cells[k] for k in parts])
+            checks.append(Check(eq.id, place,
+                                f'=IF({lhs}={rhs},"{CHECK_OK}","{CHECK_BAD} 应为"&({rhs}))'))
+    return TableSheet(section.sheet, section, grid, cells, formulas, tuple(checks), labels)
+
+
+def _row_of(address: str) -> int:
+    return int("".join(ch for ch in address if ch.isdigit()))
+
+
+def _col_of(address: str) -> str:
+    return "".join(ch for ch in address if ch.isalpha())
+
+
+def _sum(addresses: list[str]) -> str:
+    """A compact sum formula: SUM(D8:I8) for a contiguous run, else D8+D9."""
+    if len(addresses) > 2 and _contiguous(addresses):
+        return f"SUM({addresses[0]}:{addresses[-1]})"
+    return "+".join(addresses)
+
+
+def _contiguous(addresses: list[str]) -> bool:
+    rows = [_row_of(a) for a in addresses]
+    cols = [_col_of(a) for a in addresses]
+    if len(set(rows)) == 1:
+        nums = [_col_number(c) for c in cols]
+        return nums == list(range(nums[0], nums[0] + len(nums)))
+    if len(set(cols)) == 1:
+        return rows == list(range(rows[0], rows[0] + len(rows)))
+    return False
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n

@@ -1,0 +1,53 @@
+"""The typed report: what a workbook, a JSON file or a published report boils down to.
+
+Counts are ``int`` and amounts ``Decimal`` (never float). Values are keyed by the
+interchange field keys of the format, so every reader and writer shares one addressing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from make_report.spec import Format
+
+Value = int | Decimal
+
+
+@dataclass
+class Entry:
+    """A second-level heading (or none) with the paragraphs under it."""
+
+    heading: str | None
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    format: Format
+    agency: str
+    year: int
+    date: dt.date | None = None
+    lead: str = ""
+    values: dict[str, Value] = field(default_factory=dict)
+    narrative: dict[str, list[Entry]] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def value(self, key: str) -> Value:
+        return self.values.get(key, 0)
+
+    def cell(self, table: str, row: str, column: str | None = None) -> Value:
+        return self.value(f"{table}.{row}" + ("" if column is None else f".{column}"))
+
+
+def zero_values(fmt: Format) -> dict[str, Value]:
+    return {f.key: (Decimal("0") if f.kind == "amount" else 0) for f in fmt.fields}
+
+
+def format_date(date: dt.date | None) -> str:
+    """Official style: Arabic digits, no padding (2024年1月4日)."""
+    return f"{date.year}年{date.month}月{date.day}日" if date else ""

@@ -1,0 +1,242 @@
+"""The shape of an official format, as frozen dataclasses.
+
+Every other module walks these objects instead of restating labels or row lists,
+so a new row or a new format is a change to ``formats/`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+Kind = Literal["count", "amount", "signed"]
+"""count: whole number >= 0; amount: Decimal >= 0 (万元); signed: whole number, may be < 0."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = "count"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    path: tuple[str, ...]
+    """Row labels from the outermost group to the row itself, as in the official table."""
+
+    @property
+    def label(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+@dataclass(frozen=True)
+class Header:
+    """A node of a column-header tree; leaves are data columns (``key`` set)."""
+
+    label: str
+    children: tuple[Header, ...] = ()
+    key: str | None = None
+    kind: Kind = "count"
+
+    def leaves(self) -> list[Header]:
+        if not self.children:
+            return [self]
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+    def depth(self) -> int:
+        return 1 + max((c.depth() for c in self.children), default=0)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One data cell of the report, addressed by its interchange key."""
+
+    key: str  # "applications.new_received.6", "active_disclosure.licensing"
+    table: str
+    row: str
+    column: str | None  # column key ("6", "issued"); None for single-column blocks
+    kind: Kind
+    row_label: str
+    column_label: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.row_label}·{self.column_label}" if self.column_label else self.row_label
+
+    @property
+    def column_index(self) -> int | None:
+        return int(self.column) if self.column is not None and self.column.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A sub-table of table 二, headed by the article of the regulation it reports on."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class BlockTable:
+    """Table 二: stacked blocks, each with its own column labels."""
+
+    key: str
+    section: str
+    label_header: str
+    blocks: tuple[Block, ...]
+    width: int
+    """Data columns of the widest block; narrower blocks stretch their last column."""
+
+    @cached_property
+    def fields(self) -> tuple[Field, ...]:
+        out = []
+        for block in self.blocks:
+            single = len(block.columns) == 1
+            for row in block.rows:
+                for col in block.columns:
+                    key = f"{self.key}.{row.key}" + ("" if single else f".{col.key}")
+                    out.append(Field(key, self.key, row.key, None if single else col.key,
+                                     col.kind, row.label, col.label))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class GridTable:
+    """Tables 三 and 四: a column-header tree over rows with (possibly nested) labels.
+
+    A leaf key is a column key ("6"), or "row.column" when one physical row holds several
+    logical rows side by side (table 四).
+    """
+
+    key: str
+    section: str
+    corner: str
+    header: tuple[Header, ...]
+    rows: tuple[Row, ...]
+    label_depth: int
+    logical_rows: tuple[Row, ...] = ()
+    """For table 四: the logical rows that header leaves address (labels for messages)."""
+
+    @cached_property
+    def leaves(self) -> tuple[Header, ...]:
+        return tuple(leaf for node in self.header for leaf in node.leaves())
+
+    @cached_property
+    def header_depth(self) -> int:
+        return max(node.depth() for node in self.header)
+
+    def address(self, row: Row, leaf: Header) -> tuple[str, str]:
+        if "." in (leaf.key or ""):
+            r, c = leaf.key.split(".")
+            return r, c
+        return row.key, leaf.key or ""
+
+    @cached_property
+    def fields(self) -> tuple[Field, ...]:
+        labels = {r.key: r.label for r in self.logical_rows}
+        out = []
+        for row in self.rows:
+            for leaf in self.leaves:
+                r, c = self.address(row, leaf)
+                out.append(Field(f"{self.key}.{r}.{c}", self.key, r, c, leaf.kind,
+                                 labels.get(r, row.label), leaf.label))
+        return tuple(out)
+
+    @cached_property
+    def row_keys(self) -> tuple[str, ...]:
+        """Logical row keys in order (for the interchange lists)."""
+        seen: dict[str, None] = {}
+        for f in self.fields:
+            seen.setdefault(f.row)
+        return tuple(seen)
+
+    @cached_property
+    def column_keys(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for f in self.fields:
+            seen.setdefault(f.column or "")
+        return tuple(seen)
+
+
+Table = BlockTable | GridTable
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    number: str  # 一
+    heading: str  # 总体情况
+    sheet: str  # workbook sheet name
+    table: str | None = None
+    topics: tuple[str, ...] = ()
+    """Second-level headings offered in a blank workbook."""
+    instruction: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.number}、{self.heading}"
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A sum rule: for every row (or column) of a table, sum(left) == sum(right).
+
+    ``left`` holds the total(s) being checked, ``right`` the parts they must equal.
+    """
+
+    id: str
+    table: str
+    over: Literal["rows", "columns"]
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    basis: str  # how the expected value is formed, in the message: 各项之和
+    description: str
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    name: str
+    years: tuple[int, int | None]
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    equations: tuple[Equation, ...]
+    meta_sheet: str = "基本信息"
+
+    @cached_property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for t in self.tables for f in t.fields)
+
+    @cached_property
+    def field_map(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    @property
+    def narrative_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.table is None)
+
+    def lines(self, eq: Equation) -> list[tuple[str, list[str], list[str]]]:
+        """(row or column key, left field keys, right field keys) for each line a rule covers."""
+        table = self.table(eq.table)
+        assert isinstance(table, GridTable)
+        t = table.key
+        if eq.over == "rows":
+            return [(r, [f"{t}.{r}.{c}" for c in eq.left], [f"{t}.{r}.{c}" for c in eq.right])
+                    for r in table.row_keys]
+        return [(c, [f"{t}.{r}.{c}" for r in eq.left], [f"{t}.{r}.{c}" for r in eq.right])
+                for c in table.column_keys]
+
+    def covers(self, year: int) -> bool:
+        first, last = self.years
+        return year >= first and (last is None or year <= last)
