@@ -30,6 +30,7 @@ class Report:
     year: int
     date: dt.date | None = None
     lead: str = ""
+    contact: str = ""
     values: dict[str, Value] = field(default_factory=dict)
     narrative: dict[str, list[Entry]] = field(default_factory=dict)
 
