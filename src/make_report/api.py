@@ -1,0 +1,124 @@
+"""The Python API: the same verbs as the command line, usable without it.
+
+Each function takes paths and options, returns data, and raises ``InputError`` only when
+the input or the request cannot be used at all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from make_report.errors import InputError
+from make_report.findings import Findings, Location
+from make_report.formats import UnknownFormat, format_for_year, get_format
+from make_report.model import Report
+from make_report.readers.xlsx import ReadResult, read_workbook
+from make_report.validate import validate
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    findings: Findings
+    cells: dict[str, Location]
+    source: Path
+
+    @property
+    def valid(self) -> bool:
+        return self.findings.valid
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.source.name,
+            "format": self.report.format.id,
+            "errors": len(self.findings.errors),
+            "warnings": len(self.findings.warnings),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def read(path: str | Path, format_id: str | None = None) -> ReadResult:
+    """A workbook (.xlsx) or interchange JSON (.json) as a report, with reading findings."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        report, findings = _load_json(path, format_id)
+        return ReadResult(report, findings, {}, path)
+    return read_workbook(path, format_id)
+
+
+def check(path: str | Path, format_id: str | None = None) -> CheckResult:
+    """Read, then run every single-year rule; findings are cell-addressed for workbooks."""
+    result = read(path, format_id)
+    result.findings.extend(validate(result.report, result.cells))
+    return CheckResult(result.report, result.findings, result.cells, Path(path))
+
+
+def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
+    """The interchange JSON of a workbook."""
+    from make_report.interchange import report_to_dict
+
+    return report_to_dict(read(path, format_id).report)
+
+
+def template(path: str | Path, *, year: int | None = None, agency: str | None = None,
+             data: str | Path | None = None, format_id: str | None = None,
+             force: bool = False) -> Path:
+    """Write the standard workbook, blank or filled from interchange JSON."""
+    from make_report.writers.xlsx_template import write_workbook
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"{path.name}:输出文件名应以 .xlsx 结尾。")
+    if path.exists() and not force:
+        raise InputError(f"{path.name}:文件已存在,为免覆盖已填写的内容,未写入。"
+                         "请换一个文件名,或加 --force 覆盖。")
+    _check_folder(path)
+    if data is not None:
+        report, findings = _load_json(Path(data), format_id)
+        if findings.errors:
+            raise InputError(f"{Path(data).name}:{findings.errors[0].message}")
+    else:
+        year = year or _default_year()
+        report = Report(_format(format_id, year), "", year)  # no values: blank input cells
+    if agency:
+        report.agency = agency
+    write_workbook(report.format, path, report)
+    return path
+
+
+def _default_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year - 1
+
+
+def _format(format_id: str | None, year: int):
+    try:
+        return get_format(format_id) if format_id else format_for_year(year)
+    except UnknownFormat as exc:
+        raise InputError(str(exc)) from None
+
+
+def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
+    from make_report.interchange import report_from_dict
+
+    if not path.exists():
+        raise InputError(f"{path.name}:文件不存在。")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        if format_id:
+            data["format"] = format_id
+        return report_from_dict(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path.name}:不是有效的报告数据 JSON({exc})。") from None
+    except UnknownFormat as exc:
+        raise InputError(f"{path.name}:{exc}") from None
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{path}:输出文件夹“{folder}”不存在,请先创建或换一个位置。")

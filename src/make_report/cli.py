@@ -1,0 +1,119 @@
+"""The command line: a thin typer shell over ``make_report.api``.
+
+Heavy libraries are imported inside the commands so that ``--help`` stays fast. Exit
+codes are mapped once, in ``main``: 0 done, 1 the data has errors, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="政府信息公开工作年度报告:标准工作簿 → 官方格式 Word 文档。\n\n"
+         "常用:make-report 工作簿.xlsx  (生成报告);make-report check 工作簿.xlsx  (只检查)",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+FormatOpt = Annotated[str | None, typer.Option("--format", help="强制使用的格式:2021 或 2019")]
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="要写出的 .xlsx 文件")],
+    agency: Annotated[str | None, typer.Option("--agency", help="机关名称")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="报告年度,默认上一年")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="从数据 JSON 填写")] = None,
+    format_id: FormatOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    """生成标准工作簿(空白,或用 --data 的数据填写)。"""
+    from make_report import api
+
+    path = api.template(output, year=year, agency=agency, data=data, format_id=format_id,
+                        force=force)
+    _say(f"已生成标准工作簿:{path}")
+
+
+@app.command()
+def check(
+    workbook: Annotated[Path, typer.Argument(help="填写好的工作簿 .xlsx(或数据 .json)")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
+    format_id: FormatOpt = None,
+) -> None:
+    """检查工作簿中的数字和勾稽关系,不生成报告。"""
+    from make_report import api
+
+    result = api.check(workbook, format_id)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        from make_report.console import print_findings
+
+        print_findings(result.findings, workbook.name)
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@app.command()
+def export(
+    workbook: Annotated[Path, typer.Argument(help="填写好的工作簿 .xlsx")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写出的 .json")] = None,
+    format_id: FormatOpt = None,
+) -> None:
+    """把工作簿中的数据导出为交换格式 JSON。"""
+    import json
+
+    from make_report import api
+    from make_report.writers.atomic import write_text
+
+    text = json.dumps(api.export(workbook, format_id), ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text(output, text)
+        _say(f"已导出:{output}")
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+COMMANDS = {"template", "check", "export", "build", "--help", "-h", "--version"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``make-report FILE.xlsx`` means ``make-report build FILE.xlsx``."""
+    from make_report.errors import InputError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+        args.insert(0, "build")
+    try:
+        app(args, prog_name="make-report", standalone_mode=False)
+    except InputError as exc:
+        typer.secho(f"无法处理:{exc.message}", err=True, fg="red")
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("已中止。", err=True)
+        return 2
+    except Exception as exc:  # click usage errors and the like
+        from click import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""What real people type into a number cell, turned into a value or a finding.
+
+Pure: takes the raw cell content (as openpyxl gives it) and the field it should hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from make_report.model import Value
+from make_report.spec import Field
+
+ZERO_WORDS = {"无", "没有", "-", "—", "--", "/", "\\", "空", "0件", "nil", "none", "n/a"}
+NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+MAX_COUNT = 10**9
+MAX_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Value
+    severity: str | None = None  # None: clean; "info", "warning", "error"
+    problem: str = ""
+
+
+def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
+    """A cell's content as the field's kind of number; ``decimals`` from the cell's format."""
+    zero: Value = Decimal(0) if f.kind == "amount" else 0
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Parsed(zero, "info", "空白,按 0 计")
+    if isinstance(raw, bool):
+        return Parsed(zero, "error", f"应填写数字,实为逻辑值 {'TRUE' if raw else 'FALSE'}")
+    if isinstance(raw, dt.datetime | dt.date | dt.time):
+        return Parsed(zero, "error", f"应填写数字,实为日期或时间 {raw}")
+    note = ""
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip().replace(",", "")
+        if text.lower() in ZERO_WORDS:
+            return Parsed(zero, "warning", f"填写了“{raw.strip()}”,已按 0 读取")
+        if not NUMBER.fullmatch(text):
+            return Parsed(zero, "error", f"应填写数字,实为“{raw.strip()}”")
+        note = f"是文本“{raw.strip()}”,已按数字读取"
+        raw = text
+    return _number(Decimal(str(raw)), f, decimals, note)
+
+
+def _number(number: Decimal, f: Field, decimals: int, note: str) -> Parsed:
+    zero: Value = Decimal(0) if f.kind == "amount" else 0
+    if number < 0 and f.kind != "signed":
+        return Parsed(zero, "error", f"不能为负数,实为 {number}")
+    if abs(number) >= MAX_COUNT:
+        return Parsed(zero, "error", f"数值过大({number}),请核对")
+    if f.kind == "amount":
+        return _amount(number, decimals, note)
+    if number != number.to_integral_value():
+        return Parsed(zero, "error", f"件数应为整数,实为 {number}")
+    return Parsed(int(number), "warning" if note else None, note)
+
+
+def _amount(number: Decimal, decimals: int, note: str) -> Parsed:
+    try:
+        exponent = -number.normalize().as_tuple().exponent  # type: ignore[operator]
+    except (InvalidOperation, TypeError):
+        return Parsed(Decimal(0), "error", f"不是有效金额:{number}")
+    if exponent > MAX_DECIMALS:
+        return Parsed(Decimal(0), "error", f"金额最多保留{MAX_DECIMALS}位小数,实为 {number}")
+    places = max(decimals, exponent, 0)
+    value = number.quantize(Decimal(1).scaleb(-places))
+    return Parsed(value, "warning" if note else None, note)
+
+
+def format_decimals(number_format: str) -> int:
+    """Decimal places a cell shows: '0.00##' -> 2, '#,##0.0000' -> 4, 'General' -> 0."""
+    m = re.search(r"\.(0+)", number_format or "")
+    return len(m.group(1)) if m else 0

@@ -1,0 +1,126 @@
+"""A tiny, safe evaluator for the formulas people put in count cells.
+
+A workbook written by a program and never opened in Excel has no cached values, so the
+totals the template pre-fills (SUM of a range, A+B) are recomputed here. Anything else
+raises ``Unsupported`` and the caller falls back to Excel's cached value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)"
+    r"|(?P<ref>\$?[A-Z]{1,3}\$?\d+)|(?P<func>SUM)\(|(?P<op>[-+*/(),]))",
+    re.IGNORECASE,
+)
+ERROR = re.compile(r"#(REF!|DIV/0!|VALUE!|NAME\?|N/A|NUM!|NULL!)")
+
+
+class Unsupported(ValueError):
+    """A formula this evaluator does not handle."""
+
+
+class FormulaError(ValueError):
+    """A formula that is an Excel error (#REF!, #DIV/0!)."""
+
+
+Lookup = Callable[[str], Decimal]
+
+
+def evaluate(formula: str, lookup: Lookup) -> Decimal:
+    body = formula.lstrip("=").strip()
+    if m := ERROR.search(body):
+        raise FormulaError(m.group(0))
+    tokens = _tokenize(body)
+    parser = _Parser(tokens, lookup)
+    value = parser.expr()
+    if parser.pos != len(tokens):
+        raise Unsupported(body)
+    return value
+
+
+def _tokenize(body: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    while pos < len(body):
+        m = TOKEN.match(body, pos)
+        if not m or m.end() == pos:
+            if body[pos:].strip() == "":
+                break
+            raise Unsupported(body)
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind).replace("$", "").upper()))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]], lookup: Lookup) -> None:
+        self.tokens, self.lookup, self.pos = tokens, lookup, 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        self.pos += 1
+        return tok
+
+    def expr(self) -> Decimal:
+        value = self.term()
+        while self.peek() in (("op", "+"), ("op", "-")):
+            op = self.take()[1]
+            value = value + self.term() if op == "+" else value - self.term()
+        return value
+
+    def term(self) -> Decimal:
+        value = self.factor()
+        while self.peek() in (("op", "*"), ("op", "/")):
+            op = self.take()[1]
+            rhs = self.factor()
+            if op == "/" and rhs == 0:
+                raise FormulaError("#DIV/0!")
+            value = value * rhs if op == "*" else value / rhs
+        return value
+
+    def factor(self) -> Decimal:
+        kind, text = self.take()
+        if kind == "num":
+            return Decimal(text)
+        if kind == "ref":
+            return self.lookup(text)
+        if kind == "func":
+            return self.sum_args()
+        if (kind, text) == ("op", "-"):
+            return -self.factor()
+        if (kind, text) == ("op", "("):
+            value = self.expr()
+            if self.take() != ("op", ")"):
+                raise Unsupported(text)
+            return value
+        raise Unsupported(text)
+
+    def sum_args(self) -> Decimal:
+        total = Decimal(0)
+        while True:
+            kind, text = self.peek()
+            if kind == "range":
+                self.take()
+                total += sum((self.lookup(c) for c in expand(text)), Decimal(0))
+            else:
+                total += self.expr()
+            kind, text = self.take()
+            if text == ")":
+                return total
+            if text != ",":
+                raise Unsupported(text)
+
+
+def expand(cell_range: str) -> list[str]:
+    """D8:F9 -> D8, E8, F8, D9, E9, F9."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    c1, r1, c2, r2 = range_boundaries(cell_range)
+    return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]

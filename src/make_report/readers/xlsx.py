@@ -1,0 +1,340 @@
+"""Read a filled standard workbook into a report, tolerating what real people type.
+
+The only module that opens .xlsx with openpyxl. Unusable input raises ``InputError``
+(one Chinese sentence, exit 2); everything about the data becomes a finding with its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from make_report.errors import InputError
+from make_report.findings import Finding, Findings, Location
+from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
+from make_report.layout import (
+    META_ROWS,
+    NARRATIVE_FIRST_ROW,
+    TableSheet,
+    WorkbookLayout,
+    workbook_layout,
+)
+from make_report.model import Entry, Report, zero_values
+from make_report.readers import cells as cellparse
+from make_report.readers.formula import FormulaError, Unsupported, evaluate
+from make_report.readers.sniff import sniff_workbook
+from make_report.spec import Format
+
+
+@dataclass
+class ReadResult:
+    report: Report
+    findings: Findings
+    cells: dict[str, Location] = field(default_factory=dict)
+    """Field key (or narrative.section.i.j) -> where it was read."""
+    source: Path | None = None
+
+
+def read_workbook(path: str | Path, format_id: str | None = None) -> ReadResult:
+    path = Path(path)
+    sniff_workbook(path)
+    wb = _load(path)
+    meta = _meta_sheet(wb, path)
+    fmt = _choose_format(wb, meta, format_id, path)
+    layout = workbook_layout(fmt)
+    _check_sheets(wb, layout, path)
+    reader = _Reader(wb, path, layout)
+    return reader.read()
+
+
+def _load(path: Path) -> Any:
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, data_only=False, rich_text=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise InputError(f"{path.name}:文件已损坏或不是有效的 Excel 工作簿,无法读取({type(exc).__name__})。"
+                         "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
+
+
+def _meta_sheet(wb: Any, path: Path) -> Any:
+    name = next(iter(FORMATS.values())).meta_sheet
+    if name not in wb.sheetnames:
+        raise InputError(f"{path.name}:找不到工作表“{name}”(工作簿中有:{'、'.join(wb.sheetnames)})。"
+                         "请使用 make-report template 生成的标准工作簿,不要重命名工作表。")
+    return wb[name]
+
+
+def _meta_value(ws: Any, key: str) -> Any:
+    layout = workbook_layout(next(iter(FORMATS.values())))
+    return ws[layout.meta_cells[key]].value
+
+
+def _choose_format(wb: Any, ws: Any, forced: str | None, path: Path) -> Format:
+    """The format: forced, else the one recorded, which must cover the report year."""
+    try:
+        if forced:
+            return get_format(forced)
+    except UnknownFormat as exc:
+        raise InputError(str(exc)) from None
+    year = _year(_meta_value(ws, "year"))
+    recorded = str(_meta_value(ws, "format") or "").strip()
+    fmt = FORMATS.get(recorded)
+    if fmt is None:
+        if year is None:
+            cell = workbook_layout(next(iter(FORMATS.values()))).meta_cells["year"]
+            raise InputError(f"{path.name}:{ws.title}!{cell} 报告年度未填写或无法识别,"
+                             "无法确定报告格式。请填写四位年份,如 2024。")
+        try:
+            return format_for_year(year)
+        except UnknownFormat as exc:
+            raise InputError(f"{path.name}:{exc}") from None
+    if year is not None and not fmt.covers(year):
+        try:
+            right = format_for_year(year)
+        except UnknownFormat as exc:
+            raise InputError(f"{path.name}:{exc}") from None
+        raise InputError(
+            f"{path.name}:工作簿是{fmt.name}的版式,但报告年度为{year}年,应使用{right.name}。"
+            f"请用 make-report template --year {year} 生成新的工作簿,"
+            f"或加 --format {fmt.id} 强制按{fmt.id}年格式处理。")
+    return fmt
+
+
+def _year(raw: Any) -> int | None:
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
+    m = re.fullmatch(r"(\d{4})(?:\.0+)?\s*年?(?:度)?", text)
+    return int(m.group(1)) if m else None
+
+
+def _check_sheets(wb: Any, layout: WorkbookLayout, path: Path) -> None:
+    missing = [n for n in layout.sheet_names if n not in wb.sheetnames]
+    if missing:
+        raise InputError(
+            f"{path.name}:找不到工作表“{missing[0]}”(工作簿中有:{'、'.join(wb.sheetnames)})。"
+            "请使用 make-report template 生成的标准工作簿,不要重命名或删除工作表。")
+    for ts in layout.tables.values():
+        _check_labels(wb[ts.name], ts, layout.format, path)
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def _check_labels(ws: Any, ts: TableSheet, fmt: Format, path: Path) -> None:
+    """Rows or columns inserted, deleted or merged would shift every number: refuse early."""
+    for cell in ts.grid.cells:
+        if cell.role == "data":
+            continue
+        address = ts.at(cell.row, cell.col)
+        if _norm(ws[address].value) != _norm(cell.text):
+            other = _other_format(ws, ts, fmt)
+            hint = (f"这是{other.name}的表格,与“基本信息”中的格式({fmt.name})不符。"
+                    if other else "表格的行或列被插入、删除或合并过。")
+            raise InputError(
+                f"{path.name}:{ws.title}!{address} 应为“{cell.text}”,实为“{ws[address].value or ''}”。"
+                f"{hint}请不要改动表格结构,可用 make-report template 重新生成标准工作簿。")
+    data = {ts.cells[f] for f in ts.cells}
+    for rng in ws.merged_cells.ranges:
+        inside = {c.coordinate for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row,
+                                                       min_col=rng.min_col, max_col=rng.max_col)
+                  for c in row}
+        expected = any(_merge_of(ts, a) == str(rng) for a in inside & data)
+        if inside & data and not expected:
+            raise InputError(f"{path.name}:{ws.title}!{rng} 合并了填写数字的单元格。"
+                             "请取消合并,每个格子填写一个数字。")
+
+
+def _merge_of(ts: TableSheet, address: str) -> str:
+    for cell in ts.grid.data_cells():
+        if ts.cells.get(cell.field or "") == address and (cell.colspan > 1 or cell.rowspan > 1):
+            return f"{address}:{ts.at(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)}"
+    return ""
+
+
+def _other_format(ws: Any, ts: TableSheet, fmt: Format) -> Format | None:
+    for other in FORMATS.values():
+        if other is fmt:
+            continue
+        ots = workbook_layout(other).tables.get(ts.section.table or "")
+        if ots and all(_norm(ws[ots.at(c.row, c.col)].value) == _norm(c.text)
+                       for c in ots.grid.cells if c.role != "data"):
+            return other
+    return None
+
+
+class _Reader:
+    def __init__(self, wb: Any, path: Path, layout: WorkbookLayout) -> None:
+        self.wb, self.path, self.layout = wb, path, layout
+        self.fmt = layout.format
+        self.findings = Findings()
+        self.cells: dict[str, Location] = {}
+        self._cached: Any = None
+
+    def read(self) -> ReadResult:
+        values = zero_values(self.fmt)
+        for ts in self.layout.tables.values():
+            values.update(self._table(ts))
+        report = Report(self.fmt, values=values, narrative={}, **self._meta())
+        for section in self.layout.narrative_sheets:
+            report.narrative[section.key] = self._narrative(section)
+        return ReadResult(report, self.findings, self.cells, self.path)
+
+    def _add(self, rule: str, severity: str, sheet: str, cell: str, text: str, **kw: Any) -> None:
+        self.findings.add(Finding(rule, severity, f"{sheet}!{cell} {text}",  # type: ignore[arg-type]
+                                  sheet=sheet, cells=(cell,), **kw))
+
+    def _meta(self) -> dict[str, Any]:
+        ws = self.wb[self.fmt.meta_sheet]
+        cells = self.layout.meta_cells
+        labels = {key: label for key, label, _ in META_ROWS}
+        agency = _text(ws[cells["agency"]].value)
+        if not agency:
+            self._add("M1", "error", ws.title, cells["agency"], f"{labels['agency']}未填写")
+        year = _year(ws[cells["year"]].value)
+        if year is None:
+            self._add("M1", "error", ws.title, cells["year"],
+                      f"{labels['year']}应为四位年份,实为“{ws[cells['year']].value or ''}”")
+        return {"agency": agency, "year": year or self.fmt.years[0],
+                "date": self._date(ws, cells["date"]),
+                "lead": _text(ws[cells["lead"]].value), "contact": _text(ws[cells["contact"]].value)}
+
+    def _date(self, ws: Any, cell: str) -> dt.date | None:
+        raw = ws[cell].value
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        text = unicodedata.normalize("NFKC", _text(raw))
+        if not text:
+            return None
+        m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+        try:
+            return dt.date(*map(int, m.groups())) if m else None
+        except ValueError:
+            pass
+        self._add("M1", "warning", ws.title, cell, f"成文日期“{text}”无法识别,落款将不写日期;"
+                  "请填写如 2025-01-20 或 2025年1月20日")
+        return None
+
+    def _table(self, ts: TableSheet) -> dict[str, Any]:
+        ws = self.wb[ts.name]
+        out: dict[str, Any] = {}
+        blanks: list[str] = []
+        for f in self.fmt.table(ts.section.table or "").fields:
+            address = ts.cells[f.key]
+            self.cells[f.key] = Location(ts.name, address)
+            parsed = self._cell(ws, address, f)
+            out[f.key] = parsed.value
+            if parsed.severity == "info":
+                blanks.append(address)
+            elif parsed.severity:
+                self._add("N1", parsed.severity, ts.name, address, f"{f.label} {parsed.problem}",
+                          table=f.table, row=f.row, column=_col(f.column), fields=(f.key,))
+        if blanks:
+            self.findings.add(Finding("blank", "info", f"{ts.name} 有 {len(blanks)} 个空白单元格,按 0 计",
+                                      sheet=ts.name, cells=tuple(blanks)))
+        return out
+
+    def _cell(self, ws: Any, address: str, f: Any) -> cellparse.Parsed:
+        cell = ws[address]
+        raw = cell.value
+        decimals = cellparse.format_decimals(cell.number_format)
+        if cell.data_type == "e":
+            return cellparse.Parsed(0, "error", f"单元格是错误值 {raw},请改为数字")
+        if cell.data_type == "f" or (isinstance(raw, str) and raw.startswith("=")):
+            try:
+                raw = self._formula(ws, address, set())
+            except FormulaError as exc:
+                return cellparse.Parsed(0, "error", f"公式出错({exc}),请改为数字或正确的公式")
+            except Unsupported:
+                raw = self._cached_value(ws.title, address)
+                if raw is None:
+                    return cellparse.Parsed(0, "error", "公式没有计算结果(文件未在 Excel 中保存过),"
+                                            "请在 Excel 或 WPS 中打开并保存后再试")
+        return cellparse.parse(raw, f, decimals)
+
+    def _formula(self, ws: Any, address: str, seen: set[str]) -> Decimal:
+        if address in seen:
+            raise FormulaError("循环引用")
+        formula = str(ws[address].value)
+
+        def lookup(ref: str) -> Decimal:
+            value = ws[ref].value
+            if isinstance(value, str) and value.startswith("="):
+                return self._formula(ws, ref, seen | {address})
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return Decimal(0)
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise Unsupported(ref)
+            text = unicodedata.normalize("NFKC", str(value)).strip()
+            if text in cellparse.ZERO_WORDS:
+                return Decimal(0)
+            if not cellparse.NUMBER.fullmatch(text):
+                raise Unsupported(ref)
+            return Decimal(text)
+
+        return evaluate(formula, lookup)
+
+    def _cached_value(self, sheet: str, address: str) -> Any:
+        if self._cached is None:
+            import openpyxl
+
+            self._cached = openpyxl.load_workbook(self.path, data_only=True)
+        return self._cached[sheet][address].value
+
+    def _narrative(self, section: Any) -> list[Entry]:
+        ws = self.wb[section.sheet]
+        entries: list[Entry] = []
+        for r in range(NARRATIVE_FIRST_ROW, ws.max_row + 1):
+            heading, text = _text(ws.cell(r, 1).value), _text(ws.cell(r, 2).value)
+            if heading:
+                entries.append(Entry(heading))
+            if text:
+                if not entries:
+                    entries.append(Entry(None))
+                i = len(entries) - 1
+                self.cells[f"narrative.{section.key}.{i}.{len(entries[i].paragraphs)}"] = \
+                    Location(ws.title, f"B{r}")
+                entries[i].paragraphs.append(text)
+        kept = [e for e in entries if e.paragraphs]
+        if not kept:
+            self._add("empty", "warning", ws.title, f"B{NARRATIVE_FIRST_ROW}",
+                      f"“{section.title}”尚未填写内容")
+        elif len(kept) < len(entries):
+            dropped = "、".join(e.heading or "" for e in entries if not e.paragraphs)
+            self._add("empty", "info", ws.title, f"A{NARRATIVE_FIRST_ROW}",
+                      f"标题 {dropped} 下没有段落,未写入报告")
+            self._renumber(section.key, entries)
+        return kept
+
+    def _renumber(self, key: str, entries: list[Entry]) -> None:
+        """Keep narrative cell addresses aligned with the entries that survive."""
+        prefix = f"narrative.{key}."
+        old = {k: v for k, v in self.cells.items() if k.startswith(prefix)}
+        for k in old:
+            del self.cells[k]
+        new_index = {}
+        for i, e in enumerate(entries):
+            if e.paragraphs:
+                new_index[i] = len(new_index)
+        for k, loc in old.items():
+            i, j = map(int, k[len(prefix):].split("."))
+            self.cells[f"{prefix}{new_index[i]}.{j}"] = loc
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _col(column: str | None) -> int | str | None:
+    return int(column) if column is not None and column.isdigit() else column
