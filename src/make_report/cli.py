@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] not in COMMANDS and not args[0].startswith("-"):
         args.insert(0, "build")
     try:
-        app(args, prog_name="make-report", standalone_mode=False)
+        code = app(args, prog_name="make-report", standalone_mode=False)
     except InputError as exc:
         typer.secho(f"无法处理:{exc.message}", err=True, fg="red")
         return 2
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return 2
         raise
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

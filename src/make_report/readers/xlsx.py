@@ -175,6 +175,9 @@ class _Reader:
         self.findings = Findings()
         self.cells: dict[str, Location] = {}
         self._cached: Any = None
+        self._parsed: dict[tuple[str, str], cellparse.Parsed] = {}
+        self._by_address = {(ts.name, a): layout.format.field_map[k]
+                            for ts in layout.tables.values() for k, a in ts.cells.items()}
 
     def read(self) -> ReadResult:
         values = zero_values(self.fmt)
@@ -242,6 +245,12 @@ class _Reader:
         return out
 
     def _cell(self, ws: Any, address: str, f: Any) -> cellparse.Parsed:
+        key = (ws.title, address)
+        if key not in self._parsed:
+            self._parsed[key] = self._parse_cell(ws, address, f)
+        return self._parsed[key]
+
+    def _parse_cell(self, ws: Any, address: str, f: Any) -> cellparse.Parsed:
         cell = ws[address]
         raw = cell.value
         decimals = cellparse.format_decimals(cell.number_format)
@@ -265,19 +274,16 @@ class _Reader:
         formula = str(ws[address].value)
 
         def lookup(ref: str) -> Decimal:
+            if f := self._by_address.get((ws.title, ref)):
+                # a bad input counts as 0 in the totals, as it does in the report
+                return Decimal(str(self._cell(ws, ref, f).value))
             value = ws[ref].value
             if isinstance(value, str) and value.startswith("="):
                 return self._formula(ws, ref, seen | {address})
-            if value is None or (isinstance(value, str) and not value.strip()):
-                return Decimal(0)
             if isinstance(value, bool) or not isinstance(value, int | float | str):
-                raise Unsupported(ref)
-            text = unicodedata.normalize("NFKC", str(value)).strip()
-            if text in cellparse.ZERO_WORDS:
-                return Decimal(0)
-            if not cellparse.NUMBER.fullmatch(text):
-                raise Unsupported(ref)
-            return Decimal(text)
+                return Decimal(0)  # like Excel's SUM; the cell itself is reported on its own
+            text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+            return Decimal(text) if cellparse.NUMBER.fullmatch(text) else Decimal(0)
 
         return evaluate(formula, lookup)
 
