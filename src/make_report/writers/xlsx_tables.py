@@ -130,11 +130,12 @@ def cell_value(fmt: Format, ts: TableSheet, key: str,
                report: Report | None) -> str | int | float | None:
     """What a data cell holds: the total formula unless the source's total disagrees."""
     formula = ts.formulas.get(key)
-    if report is None:
-        return formula
+    if report is None or key not in report.values:
+        return formula  # a blank workbook: inputs empty, totals live
     value = report.value(key)
     parts = total_parts(fmt).get(key)
-    if formula and parts is not None and value == sum(report.value(p) for p in parts):
+    if formula and parts is not None and value == sum(report.value(p) for p in parts) \
+            and all(p in report.values for p in parts):
         return formula
     return _excel_number(value)
 
