@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from make_report.errors import InputError
-from make_report.findings import Findings, Location
+from make_report.findings import Finding, Findings, Location
 from make_report.formats import UnknownFormat, format_for_year, get_format
 from make_report.model import Report
 from make_report.readers.xlsx import ReadResult, read_workbook
@@ -53,7 +53,74 @@ def check(path: str | Path, format_id: str | None = None) -> CheckResult:
     """Read, then run every single-year rule; findings are cell-addressed for workbooks."""
     result = read(path, format_id)
     result.findings.extend(validate(result.report, result.cells))
+    result.findings.extend(template_findings(result.report, result.cells))
     return CheckResult(result.report, result.findings, result.cells, Path(path))
+
+
+def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
+    """J1: narrative cells whose template expressions cannot be rendered."""
+    from make_report.narrative import NarrativeError, render_context, render_text
+
+    texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
+    if not texts:
+        return []
+    context, out = render_context(report), []
+    for key, text in texts:
+        loc = cells.get(key)
+        try:
+            render_text(text, context, str(loc) if loc else key)
+        except NarrativeError as exc:
+            out.append(Finding("J1", "error", exc.message, fields=(key,),
+                               sheet=loc.sheet if loc else None,
+                               cells=(loc.cell,) if loc else ()))
+    return out
+
+
+def _narrative_texts(report: Report) -> list[tuple[str, str]]:
+    out = [("lead", report.lead), ("contact", report.contact)]
+    for section, entries in report.narrative.items():
+        for i, entry in enumerate(entries):
+            out += [(f"narrative.{section}.{i}.{j}", p) for j, p in enumerate(entry.paragraphs)]
+    return out
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    outputs: list[Path]
+
+    @property
+    def written(self) -> bool:
+        return bool(self.outputs)
+
+
+def build(path: str | Path, output: str | Path | None = None, *, force: bool = False,
+          templates: Path | None = None, reference_docx: Path | None = None,
+          format_id: str | None = None) -> BuildResult:
+    """Check, then write the Word report; with errors nothing is written unless ``force``."""
+    from make_report.narrative import NarrativeError
+    from make_report.output import check_target, default_output, save_docx
+    from make_report.writers.docx import build_document
+
+    source = Path(path)
+    result = check(source, format_id)
+    if not result.valid and not force:
+        return BuildResult(result, [])
+    target = Path(output) if output else default_output(source, result.report.title, ".docx")
+    if target.suffix.lower() != ".docx":
+        raise InputError(f"{target.name}:输出文件名应以 .docx 结尾。")
+    check_target(target, source, force)
+    for option, given in (("--templates", templates), ("--reference-docx", reference_docx)):
+        if given is not None and not Path(given).exists():
+            raise InputError(f"{option} {given}:找不到该{'文件夹' if option == '--templates' else '文件'}。")
+    where = {k: str(v) for k, v in result.cells.items()}
+    try:
+        doc = build_document(result.report, templates=templates, reference_docx=reference_docx,
+                             where=where)
+    except NarrativeError as exc:
+        raise InputError(exc.message) from None
+    save_docx(doc, target)
+    return BuildResult(result, [target])
 
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:

@@ -81,6 +81,33 @@ def export(
         _say(f"已导出:{output}")
 
 
+@app.command()
+def build(
+    workbook: Annotated[Path, typer.Argument(help="填写好的工作簿 .xlsx")],
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="输出的 .docx,默认与工作簿同一文件夹")] = None,
+    force: Annotated[bool, typer.Option("--force", help="有错误也生成;覆盖被编辑过的旧报告")] = False,
+    templates: Annotated[Path | None, typer.Option("--templates", help="自定义文字模板文件夹")] = None,
+    reference_docx: Annotated[Path | None, typer.Option("--reference-docx",
+                                                        help="使用该 Word 文档中的样式")] = None,
+    format_id: FormatOpt = None,
+) -> None:
+    """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
+    from make_report import api
+    from make_report.console import print_findings
+
+    result = api.build(workbook, output, force=force, templates=templates,
+                       reference_docx=reference_docx, format_id=format_id)
+    shown = [f for f in result.check.findings if f.severity != "info"]
+    if shown or not result.written:
+        print_findings(result.check.findings, workbook.name)
+    for path in result.outputs:
+        _say(f"已生成:{path}")
+    if not result.written:
+        _say("因有错误,未生成报告(改正后重试,或加 --force 强制生成)。")
+    raise typer.Exit(0 if result.check.valid else 1)
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 

@@ -199,6 +199,8 @@ class _Reader:
         agency = _text(ws[cells["agency"]].value)
         if not agency:
             self._add("M1", "error", ws.title, cells["agency"], f"{labels['agency']}未填写")
+        for key in ("lead", "contact"):
+            self.cells[key] = Location(ws.title, cells[key])
         year = _year(ws[cells["year"]].value)
         if year is None:
             self._add("M1", "error", ws.title, cells["year"],

@@ -1,0 +1,84 @@
+"""Where outputs go and when they may be replaced: never the input, never a clerk's edits.
+
+A .docx the tool writes carries a hash of its own body (document.xml) in a custom
+document property; if the body no longer matches, someone edited the file since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from make_report.errors import InputError
+
+STAMP = "make-report-sha256"
+FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+            *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_name(text: str, fallback: str = "报告") -> str:
+    """A file name Windows, macOS and Linux all accept, from an agency's name."""
+    name = FORBIDDEN.sub("_", text).strip().strip(".")
+    name = re.sub(r"_+", "_", name.replace("..", "_"))
+    if not name or name.upper() in RESERVED:
+        name = fallback
+    return name[:120]
+
+
+def default_output(source: Path, title: str, suffix: str) -> Path:
+    """Beside the input, named after the report: 合作市2023年政府信息公开工作年度报告.docx."""
+    return source.parent / f"{safe_name(title)}{suffix}"
+
+
+def check_target(target: Path, source: Path | None, force: bool) -> None:
+    """Refuse an output that would destroy the input, a missing folder, or edited work."""
+    folder = target.parent
+    if source is not None and target.exists() and os.path.samefile(target, source):
+        raise InputError(f"{target.name}:输出文件与输入的工作簿是同一个文件,已拒绝覆盖。请用 -o 指定其他文件名。")
+    if not folder.is_dir():
+        raise InputError(f"{target}:输出文件夹“{folder}”不存在,请先创建它或换一个位置。")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{target}:输出文件夹“{folder}”不可写(只读或没有权限),请换一个位置。")
+    if target.exists() and not force:
+        why = edited_reason(target)
+        if why:
+            raise InputError(f"{target.name}:{why},为免丢失您的修改,未覆盖。"
+                             "如确需重新生成,请加 --force,或用 -o 另存为新文件。")
+
+
+def edited_reason(path: Path) -> str | None:
+    """Why an existing output must not be replaced silently, or None if it may be."""
+    if path.suffix.lower() != ".docx":
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            body = zf.read("word/document.xml")
+            custom = zf.read("docProps/custom.xml") if "docProps/custom.xml" in zf.namelist() else b""
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return "该文件已存在且不是本工具生成的 Word 文档"
+    m = re.search(rb'name="' + STAMP.encode() + rb'".*?<vt:lpwstr>([0-9a-f]{64})</vt:lpwstr>',
+                  custom, re.S)
+    if not m:
+        return "该文件已存在且不是本工具生成的(或已被另存过)"
+    if m.group(1).decode() != hashlib.sha256(body).hexdigest():
+        return "该文件在生成后被编辑过"
+    return None
+
+
+def save_docx(doc, target: Path) -> None:
+    """Stamp the body's hash into the document, then write it atomically."""
+    from make_report.writers.atomic import atomic_output
+    from make_report.writers.ooxml import set_custom_property
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        digest = hashlib.sha256(zf.read("word/document.xml")).hexdigest()
+    set_custom_property(doc, STAMP, digest)
+    with atomic_output(target) as tmp:
+        doc.save(tmp)
