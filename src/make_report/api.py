@@ -96,8 +96,9 @@ class BuildResult:
 
 def build(path: str | Path, output: str | Path | None = None, *, force: bool = False,
           templates: Path | None = None, reference_docx: Path | None = None,
-          format_id: str | None = None) -> BuildResult:
-    """Check, then write the Word report; with errors nothing is written unless ``force``."""
+          format_id: str | None = None, html: bool = False, pdf: bool = False) -> BuildResult:
+    """Check, then write the Word report (and HTML, PDF); with errors nothing is written
+    unless ``force``."""
     from make_report.narrative import NarrativeError
     from make_report.output import check_target, default_output, save_docx
     from make_report.writers.docx import build_document
@@ -119,8 +120,23 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
                              where=where)
     except NarrativeError as exc:
         raise InputError(exc.message) from None
+    outputs = [target]
+    extra = [(html, ".html"), (pdf, ".pdf")]
+    for wanted, suffix in extra:
+        if wanted:
+            check_target(target.with_suffix(suffix), source, force)
     save_docx(doc, target)
-    return BuildResult(result, [target])
+    if html:
+        from make_report.writers.html import write_html
+
+        write_html(result.report, target.with_suffix(".html"), templates=templates, where=where)
+        outputs.append(target.with_suffix(".html"))
+    if pdf:
+        from make_report.writers.pdf import convert_to_pdf
+
+        convert_to_pdf([target], [target.with_suffix(".pdf")])
+        outputs.append(target.with_suffix(".pdf"))
+    return BuildResult(result, outputs)
 
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:

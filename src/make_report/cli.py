@@ -90,6 +90,8 @@ def build(
     templates: Annotated[Path | None, typer.Option("--templates", help="自定义文字模板文件夹")] = None,
     reference_docx: Annotated[Path | None, typer.Option("--reference-docx",
                                                         help="使用该 Word 文档中的样式")] = None,
+    html: Annotated[bool, typer.Option("--html", help="同时生成网页版(.html)")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF(需要 LibreOffice)")] = False,
     format_id: FormatOpt = None,
 ) -> None:
     """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
@@ -97,7 +99,7 @@ def build(
     from make_report.console import print_findings
 
     result = api.build(workbook, output, force=force, templates=templates,
-                       reference_docx=reference_docx, format_id=format_id)
+                       reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf)
     shown = [f for f in result.check.findings if f.severity != "info"]
     if shown or not result.written:
         print_findings(result.check.findings, workbook.name)
@@ -108,11 +110,26 @@ def build(
     raise typer.Exit(0 if result.check.valid else 1)
 
 
+@app.command()
+def batch(
+    folder: Annotated[Path, typer.Argument(help="存放工作簿的文件夹(含子文件夹)")],
+    outdir: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="输出文件夹,默认为 文件夹/报告")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数,默认全部核心")] = None,
+    html: Annotated[bool, typer.Option("--html", help="同时生成网页版(.html)")] = False,
+    force: Annotated[bool, typer.Option("--force", help="有错误也生成;覆盖被编辑过的旧报告")] = False,
+) -> None:
+    """批量检查并生成一个文件夹中的全部工作簿。"""
+    from make_report.batch_cli import run
+
+    raise typer.Exit(run(folder, outdir, jobs, html, force))
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "--help", "-h", "--version"}
+COMMANDS = {"template", "check", "export", "build", "batch", "summary", "--help", "-h", "--version"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from make_report.findings import SEVERITY_ZH, Findings
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -12,7 +14,7 @@ def print_findings(findings: Findings, name: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=False, highlight=False, soft_wrap=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     items = sorted(findings, key=lambda f: ORDER[f.severity])
     if items:
         table = Table(show_lines=False, header_style="bold")
