@@ -1,0 +1,137 @@
+"""Many agencies' reports in one view, for the disclosure office that collects them.
+
+The office needs each agency's key figures beside its check result, and the sum of each
+table over the reports it can trust. Only reports that pass every check are summed, and
+each format is summed on its own, since the 2019 and 2021 tables do not line up. This
+module works out the figures; ``writers/summary_xlsx.py`` lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from make_report.findings import Findings
+from make_report.formats import FORMATS
+from make_report.model import Report, Value, zero_values
+from make_report.spec import Format
+
+if TYPE_CHECKING:
+    from make_report.api import CheckResult
+
+Status = Literal["ok", "errors", "unusable"]
+STATUS_ZH: dict[str, str] = {"ok": "通过", "errors": "有错误", "unusable": "无法读取"}
+
+
+class SummaryItem(NamedTuple):
+    """One input file: what was read from it, what the checks found, and the verdict."""
+
+    source: str
+    report: Report | None
+    findings: Findings | None
+    status: Status
+    unusable_message: str | None = None
+
+    @property
+    def included(self) -> bool:
+        """Only reports that pass every check go into the roll-up."""
+        return self.status == "ok" and self.report is not None
+
+    @property
+    def reason(self) -> str:
+        """Why the file was left out of the roll-up, in the words the office will read."""
+        if self.status == "unusable" or self.report is None:
+            return self.unusable_message or "文件无法读取"
+        errors = self.findings.errors if self.findings else []
+        if errors:
+            more = f"(共{len(errors)}处错误)" if len(errors) > 1 else ""
+            return errors[0].message + more
+        return "检查未通过"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure of the per-agency sheet: the sum of some fields, blank if a format lacks one."""
+
+    label: str
+    keys: tuple[str, ...]
+
+
+KEY_FIGURES: tuple[Figure, ...] = (
+    Figure("本年新收申请", ("applications.new_received.6",)),
+    Figure("上年结转", ("applications.carried_from_last_year.6",)),
+    Figure("予以公开", ("applications.granted.6",)),
+    Figure("部分公开", ("applications.partially_granted.6",)),
+    Figure("结转下年度", ("applications.carried_to_next_year.6",)),
+    Figure("行政复议(总计)", ("review_litigation.review.4",)),
+    Figure("行政诉讼(总计)", ("review_litigation.litigation_direct.4",
+                            "review_litigation.litigation_after_review.4")),
+    Figure("行政事业性收费(万元)", ("active_disclosure.fees_10k_yuan",)),
+)
+"""Columns of the 汇总 sheet after 文件/机关名称/报告年度/格式; totals of table 三 use 总计."""
+
+
+def figure_value(report: Report, figure: Figure) -> Value | None:
+    """None when the report's format has no such field (2019 has no 收费金额)."""
+    fields = report.format.field_map
+    if not all(key in fields for key in figure.keys):
+        return None
+    total: Value = 0
+    for key in figure.keys:
+        total += report.value(key)
+    return total
+
+
+@dataclass
+class Rollup:
+    """The field-by-field sum of the included reports of one format."""
+
+    format: Format
+    values: dict[str, Value]
+    sources: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    def add(self, source: str, report: Report) -> None:
+        for key in self.values:
+            self.values[key] += report.value(key)
+        self.sources.append(source)
+        if report.year not in self.years:
+            self.years.append(report.year)
+
+
+def rollups(items: Iterable[SummaryItem]) -> list[Rollup]:
+    """One roll-up per format that has included reports, in the order of ``FORMATS``."""
+    out = {fid: Rollup(fmt, zero_values(fmt)) for fid, fmt in FORMATS.items()}
+    for item in items:
+        if item.included and item.report is not None:
+            out[item.report.format.id].add(item.source, item.report)
+    return [r for r in out.values() if r.sources]
+
+
+def item_from_check(result: CheckResult) -> SummaryItem:
+    """A checked file as a summary line: errors make it ``errors``, warnings do not."""
+    status: Status = "ok" if result.findings.valid else "errors"
+    return SummaryItem(result.source.name, result.report, result.findings, status)
+
+
+def collect(paths: Iterable[str | Path], format_id: str | None = None) -> list[SummaryItem]:
+    """Check every file; one that cannot be read becomes an ``unusable`` line, not a crash."""
+    from make_report.api import check
+    from make_report.errors import InputError
+
+    items = []
+    for path in paths:
+        try:
+            items.append(item_from_check(check(path, format_id)))
+        except InputError as exc:
+            items.append(SummaryItem(Path(path).name, None, None, "unusable", exc.message))
+    return items
+
+
+def write_summary(results: list[SummaryItem], path: str | Path) -> None:
+    """The summary workbook (汇总, 表二—表四汇总, 未纳入汇总), replaced in one step."""
+    from make_report.writers.summary_xlsx import write_summary_workbook
+
+    write_summary_workbook(results, Path(path))

@@ -1,0 +1,110 @@
+"""The official tables as accessible HTML tables, laid out from ``grid.table_grid``.
+
+The grid already knows every merge; this module only turns each grid cell into a ``th`` or
+``td`` with its ``rowspan``/``colspan`` and a ``scope`` a screen reader can follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from html import escape
+from itertools import pairwise
+
+from make_report.grid import Grid, GridCell, table_grid
+from make_report.model import Report, Value
+from make_report.spec import BlockTable, Table
+
+BLOCK_LABEL_SHARE = 28.0
+"""Table 二: percent of the width for 信息内容 (the Word layout's 44 of 156 mm)."""
+LABEL_SHARES = (7.0, 12.0, 22.0)
+"""Table 三: percent for the three label columns (Word: 11, 19 and 34 of 156 mm)."""
+
+
+def format_value(value: Value) -> str:
+    """Same text as the Word tables: counts as digits, amounts with their own decimals."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def table_html(table: Table, report: Report, caption: str) -> str:
+    """One official table, wrapped so a narrow screen scrolls it instead of squeezing it."""
+    grid = table_grid(table)
+    kind = "mr-block" if isinstance(table, BlockTable) else "mr-grid"
+    parts = [f'<div class="mr-table"><table class="{kind}">',
+             f'<caption class="mr-caption">{escape(caption)}</caption>',
+             _colgroup(table, grid)]
+    parts.extend(_sections(table, grid, report))
+    parts.append("</table></div>")
+    return "\n".join(parts)
+
+
+def _colgroup(table: Table, grid: Grid) -> str:
+    """Fixed shares like the Word tables, so numbers get equal columns and labels room."""
+    if isinstance(table, BlockTable):
+        labels = [BLOCK_LABEL_SHARE]
+    else:
+        labels = list(LABEL_SHARES[-table.label_depth :]) if table.label_depth else []
+    n_data = grid.n_cols - len(labels)
+    data = (100 - sum(labels)) / n_data
+    cols = "".join(f'<col style="width:{w:.2f}%">' for w in [*labels, *[data] * n_data])
+    return f"<colgroup>{cols}</colgroup>"
+
+
+def _sections(table: Table, grid: Grid, report: Report) -> Iterator[str]:
+    """``thead`` + ``tbody`` for a matrix; one ``tbody`` per block of table 二."""
+    rows = _rows(grid)
+    if isinstance(table, BlockTable):
+        starts = [c.row for c in grid.cells if c.role == "header" and c.colspan == grid.n_cols]
+        bounds = [*starts, grid.n_rows]
+        for first, end in pairwise(bounds):
+            yield _group("tbody", rows[first:end], report, grid.n_cols)
+        return
+    if grid.header_rows:
+        yield _group("thead", rows[: grid.header_rows], report, 2)
+    yield _group("tbody", rows[grid.header_rows :], report, 2)
+
+
+def _rows(grid: Grid) -> list[list[GridCell]]:
+    """Grid cells by the row they start on, left to right."""
+    rows: list[list[GridCell]] = [[] for _ in range(grid.n_rows)]
+    for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        rows[cell.row].append(cell)
+    return rows
+
+
+def _group(tag: str, rows: list[list[GridCell]], report: Report, width: int) -> str:
+    body = "\n".join("<tr>" + "".join(_cell(c, report, width) for c in row) + "</tr>"
+                     for row in rows)
+    return f"<{tag}>\n{body}\n</{tag}>"
+
+
+def _cell(cell: GridCell, report: Report, width: int) -> str:
+    spans = _spans(cell)
+    if cell.role == "data":
+        text = format_value(report.value(cell.field)) if cell.field else ""
+        return f'<td class="mr-num"{spans}>{escape(text)}</td>'
+    scope, css = _scope(cell, width)
+    return f'<th scope="{scope}"{css}{spans}>{escape(cell.text)}</th>'
+
+
+def _scope(cell: GridCell, width: int) -> tuple[str, str]:
+    """Header cells name columns, label cells rows; spanning several of them makes a group.
+
+    ``width`` is how many columns a header must span to head a group: table 二 stretches a
+    block's last column over the spare slots, which is still one column, so there only the
+    block title (spanning the whole table) is a group.
+    """
+    if cell.role == "label":
+        if cell.rowspan > 1:
+            return "rowgroup", ' class="mr-group"'
+        return "row", ' class="mr-label"'
+    return ("colgroup" if cell.colspan >= width else "col"), ""
+
+
+def _spans(cell: GridCell) -> str:
+    out = ""
+    if cell.rowspan > 1:
+        out += f' rowspan="{cell.rowspan}"'
+    if cell.colspan > 1:
+        out += f' colspan="{cell.colspan}"'
+    return out
