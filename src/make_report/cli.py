@@ -125,6 +125,32 @@ def batch(
     raise typer.Exit(run(folder, outdir, jobs, html, force))
 
 
+@app.command()
+def summary(
+    folder: Annotated[Path, typer.Argument(help="存放工作簿的文件夹(含子文件夹)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="汇总表 .xlsx")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的汇总表")] = False,
+) -> None:
+    """汇总一个文件夹中全部工作簿的主要数字和三张表。"""
+    from make_report.batch import find_workbooks
+    from make_report.errors import InputError
+    from make_report.output import check_target
+    from make_report.summary import collect, write_summary
+
+    if not folder.is_dir():
+        raise InputError(f"{folder}:文件夹不存在。")
+    if output.suffix.lower() != ".xlsx":
+        raise InputError(f"{output.name}:汇总表文件名应以 .xlsx 结尾。")
+    if output.exists() and not force:
+        raise InputError(f"{output.name}:文件已存在,未覆盖。请换一个文件名,或加 --force 覆盖。")
+    check_target(output, None, force)
+    items = collect(p for p in find_workbooks(folder) if p.resolve() != output.resolve())
+    write_summary(items, output)
+    included = sum(1 for i in items if i.included)
+    _say(f"已生成汇总表:{output}(共 {len(items)} 个文件,{included} 个纳入汇总)")
+    raise typer.Exit(0 if included == len(items) else 1)
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
