@@ -89,10 +89,13 @@ def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions
     jobs = max(1, jobs or os.cpu_count() or 1)
     items: list[BatchItem] = []
     if jobs == 1:
-        for path in paths:
-            items.append(build_one(path, root, outdir, options))
-            if progress:
-                progress(items[-1])
+        try:
+            for path in paths:
+                items.append(build_one(path, root, outdir, options))
+                if progress:
+                    progress(items[-1])
+        except KeyboardInterrupt:
+            raise BatchInterrupted(items) from None
         return items
     with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=200) as pool:
         try:
