@@ -141,6 +141,6 @@ def test_numbers_file_and_word_file_are_named(tmp_path, capsys):
 def test_year_outside_workbook_format_names_both(tmp_path):
     path = api.template(tmp_path / "t.xlsx", agency="某镇", year=2020)
     edit(path, "基本信息", B5=2022)
-    with pytest.raises(InputError, match="2019年试行格式.*报告年度为2022年.*2021年版格式"):
+    with pytest.raises(InputError, match=r"2019年试行格式.*报告年度为2022年.*2021年版格式"):
         api.check(path)
     assert api.check(path, format_id="2019").report.format.id == "2019"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import cells_of, load_reference
 
+from conftest import cells_of, load_reference
 from make_report.formats import FORMATS
 from make_report.validate import validate
 
