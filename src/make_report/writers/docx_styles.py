@@ -1,0 +1,163 @@
+"""The named styles, page setup and footers of the report (GB/T 9704-2012 layout).
+
+Formatting lives in named styles, never on single paragraphs, so that office staff can
+restyle the whole report from Word's style pane; fonts are named in all four slots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.styles.style import StyleFactory
+
+from make_report.writers import ooxml
+
+CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
+                                WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
+BODY_FONT = "仿宋_GB2312"
+LINE_PT = 28
+TYPE_WIDTH_MM = 156
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    name: str
+    style_id: str
+    font: str
+    size: float
+    align: WD_ALIGN_PARAGRAPH = JUSTIFY
+    first_line_chars: float = 0
+    right_chars: float = 0
+    line: float | None = LINE_PT
+    """Exact line pitch in points; None for single spacing (tables)."""
+    after: float = 0
+    outline: int | None = None
+    keep_next: bool = False
+
+
+STYLES = (
+    StyleSpec("标题", "ReportTitle", "方正小标宋简体", 22, CENTER, line=36, after=LINE_PT),
+    StyleSpec("一级标题", "ReportHeading1", "黑体", 16, first_line_chars=2, outline=0,
+              keep_next=True),
+    StyleSpec("二级标题", "ReportHeading2", "楷体_GB2312", 16, first_line_chars=2, outline=1,
+              keep_next=True),
+    StyleSpec("正文", "ReportBody", BODY_FONT, 16, first_line_chars=2),
+    StyleSpec("表格", "ReportTable", "宋体", 10.5, CENTER, line=None),
+    StyleSpec("表格小字", "ReportTableSmall", "宋体", 9, CENTER, line=None),
+    StyleSpec("落款", "ReportSignature", BODY_FONT, 16, RIGHT, right_chars=4),
+    StyleSpec("页码", "ReportPageNumber", "宋体", 14, RIGHT, line=None),
+)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+FOOTER_MM = 24
+"""Footer distance from the page edge: the page number sits about 7 mm below the text."""
+
+
+def open_base(reference: Path | None) -> Document:
+    """A document with no body: our clean default, or the reference file's styles."""
+    if reference is None:
+        doc = docx.Document()
+        _strip_package(doc)
+        ooxml.set_default_fonts(doc.styles.element, BODY_FONT)
+        _set_default_paragraph(doc)
+    else:
+        doc = docx.Document(str(reference))
+    body = doc.element.body
+    for el in list(body):
+        if el.tag != qn("w:sectPr"):
+            body.remove(el)
+    return doc
+
+
+def _strip_package(doc: Document) -> None:
+    """Drop what python-docx's template carries that a report should not: a thumbnail of
+    another document, a bibliography part, Word 2010's second copy of the styles and a
+    font table listing Japanese fonts."""
+    for rels, kinds in ((doc.part.package.rels, {RT.THUMBNAIL}),
+                        (doc.part.rels, {RT.CUSTOM_XML, STYLES_WITH_EFFECTS, RT.FONT_TABLE})):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype in kinds]:
+            rels.pop(rid)
+
+
+def _set_default_paragraph(doc: Document) -> None:
+    """Normal: body text, so that anything a user types in looks like the report."""
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    ooxml.set_style_fonts(normal, BODY_FONT)
+    ooxml.set_exact_line_spacing(normal.element.get_or_add_pPr(), LINE_PT)
+
+
+def ensure_styles(doc: Document) -> dict[str, str]:
+    """Create our named styles where missing (a reference file's own ones are kept)."""
+    existing = {s.name: s for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    return {spec.name: (existing.get(spec.name) or _add_style(doc, spec)).style_id
+            for spec in STYLES}
+
+
+def _add_style(doc: Document, spec: StyleSpec):
+    # add_style() would rescan every style by name; we already know this one is missing
+    style = StyleFactory(doc.styles.element.add_style_of_type(
+        spec.name, WD_STYLE_TYPE.PARAGRAPH, builtin=False))
+    style.style_id = spec.style_id
+    style.quick_style = True
+    style.font.size = Pt(spec.size)
+    ooxml.set_style_fonts(style, spec.font)
+    fmt = style.paragraph_format
+    fmt.alignment = spec.align
+    fmt.keep_with_next = spec.keep_next or None
+    fmt.widow_control = True
+    ppr = style.element.get_or_add_pPr()
+    if spec.line is None:
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
+    else:
+        ooxml.set_exact_line_spacing(ppr, spec.line, after=spec.after)
+    if spec.first_line_chars:
+        ooxml.set_first_line_chars(ppr, spec.first_line_chars, spec.size)
+    if spec.right_chars:
+        ooxml.set_side_indent_chars(ppr, "right", spec.right_chars, spec.size)
+    if spec.outline is not None:
+        ooxml.set_outline_level(ppr, spec.outline)
+    return style
+
+
+def setup_pages(doc: Document) -> None:
+    """A4 portrait with the official margins (type area 156 mm x 225 mm)."""
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.footer_distance = Mm(FOOTER_MM)
+    section.gutter = Mm(0)
+
+
+def add_page_numbers(doc: Document) -> None:
+    """``— N —`` in 四号宋体: odd pages on the right, even pages on the left, one
+    character in from the edge."""
+    section = doc.sections[0]
+    if _has_footer(section):
+        return
+    ooxml.set_even_and_odd_headers(doc)
+    for footer, side, align in ((section.footer, "right", RIGHT),
+                                (section.even_page_footer, "left", LEFT)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = doc.styles["页码"]
+        paragraph.alignment = align
+        ooxml.set_side_indent_chars(paragraph._p.get_or_add_pPr(), side, 1, 14)
+        ooxml.add_page_field(paragraph)
+
+
+def _has_footer(section) -> bool:
+    """A reference file that brings its own footers keeps them."""
+    return section._sectPr.find(qn("w:footerReference")) is not None
+

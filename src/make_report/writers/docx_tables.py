@@ -1,0 +1,106 @@
+"""The official tables as real Word tables, laid out from ``grid.table_grid``.
+
+The grid already knows every merge, so this module only paints it, building each row
+once as OOXML (never ``table.cell(r, c)``, which rescans the table on every call).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from docx.document import Document
+from docx.oxml.ns import qn
+
+from make_report.grid import Grid, GridCell, table_grid
+from make_report.model import Report, Value
+from make_report.spec import BlockTable, Table
+from make_report.writers import ooxml, ooxml_table
+from make_report.writers.docx_styles import TYPE_WIDTH_MM
+from make_report.writers.ooxml_table import VMerge
+
+BLOCK_LABEL_MM = 44.0
+"""Table 二: the 信息内容 column; the data columns share the rest."""
+LABEL_MM = (11.0, 19.0, 34.0)
+"""Table 三: the three label columns (outer group, (一)…, numbered items)."""
+SMALL_FROM_COLUMNS = 12
+"""Tables with this many data columns (table 四: 15) use the smaller table style."""
+ROW_MM = (6.5, 5.5)
+"""Minimum row height of short and of long tables, so one-line rows are not cramped."""
+KEEP_TOGETHER_ROWS = 20
+"""Tables this short (二, 四) are kept on one page rather than split after a row or two."""
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    widths: tuple[int, ...]  # twips per grid column
+    style: str
+    cell_margin: int  # twips, left and right
+
+
+def format_value(value: Value) -> str:
+    """Counts as digits; amounts keep their own decimals (1681.00), never an exponent."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def layout_for(table: Table, grid: Grid) -> TableLayout:
+    """Column widths within the 156 mm type area, wide label columns, narrow numbers."""
+    if isinstance(table, BlockTable):
+        labels = [BLOCK_LABEL_MM]
+    else:
+        labels = list(LABEL_MM[-table.label_depth :]) if table.label_depth else []
+    n_data = grid.n_cols - len(labels)
+    small = n_data >= SMALL_FROM_COLUMNS
+    data_mm = (TYPE_WIDTH_MM - sum(labels)) / n_data
+    widths = [ooxml.twips(mm) for mm in labels + [data_mm] * n_data]
+    widths[-1] += ooxml.twips(TYPE_WIDTH_MM) - sum(widths)
+    margin = 108 if isinstance(table, BlockTable) else (28 if small else 57)
+    return TableLayout(tuple(widths), "表格小字" if small else "表格", margin)
+
+
+def add_table(doc: Document, table: Table, report: Report, style_ids: dict[str, str]) -> None:
+    """Append one official table with its merges, borders and repeated header rows."""
+    grid = table_grid(table)
+    layout = layout_for(table, grid)
+    tbl = build_table(grid, layout, report, style_ids[layout.style])
+    body = doc.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    if sect_pr is None:
+        body.append(tbl)
+    else:
+        sect_pr.addprevious(tbl)
+
+
+def build_table(grid: Grid, layout: TableLayout, report: Report, style_id: str):
+    """The w:tbl of a grid: each row built once, merged cells carrying their spans."""
+    tbl = ooxml_table.new_table(layout.widths, layout.cell_margin)
+    together = grid.n_rows <= KEEP_TOGETHER_ROWS
+    height = ooxml.twips(ROW_MM[0] if together else ROW_MM[1])
+    for r, slots in enumerate(_row_slots(grid)):
+        tr = ooxml_table.add_row(tbl, header=r < grid.header_rows, min_height=height)
+        for cell, vmerge in slots:
+            text = "" if vmerge == "continue" else _text(cell, report)
+            align = "left" if cell.role == "label" and cell.rowspan == 1 else None
+            ooxml_table.add_cell(tr, sum(layout.widths[cell.col : cell.col + cell.colspan]), text,
+                                 style=style_id, colspan=cell.colspan, vmerge=vmerge,
+                                 align=align, keep_next=together and r < grid.n_rows - 1)
+    return tbl
+
+
+def _row_slots(grid: Grid) -> list[list[tuple[GridCell, VMerge]]]:
+    """Per row, the cells that occupy it left to right; a row-spanning cell appears in each
+    of its rows (first "restart", then "continue")."""
+    rows: list[list[tuple[GridCell, VMerge]]] = [[] for _ in range(grid.n_rows)]
+    for cell in grid.cells:
+        for dr in range(cell.rowspan):
+            vmerge = None if cell.rowspan == 1 else ("restart" if dr == 0 else "continue")
+            rows[cell.row + dr].append((cell, vmerge))
+    for r, slots in enumerate(rows):
+        slots.sort(key=lambda slot: slot[0].col)
+        if sum(cell.colspan for cell, _ in slots) != grid.n_cols:
+            raise ValueError(f"table grid row {r} does not cover {grid.n_cols} columns")
+    return rows
+
+
+def _text(cell: GridCell, report: Report) -> str:
+    return format_value(report.value(cell.field)) if cell.field else cell.text

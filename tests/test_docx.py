@@ -1,0 +1,329 @@
+"""The Word report: order, every table value at its official place, merges, page setup,
+fonts, footers, narrative rendering, and what LibreOffice makes of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import time
+import zipfile
+from decimal import Decimal
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from make_report.formats import FORMATS
+from make_report.grid import table_grid
+from make_report.model import Entry, Report, zero_values
+from make_report.narrative import NarrativeError
+from make_report.writers.docx import build_document, write_docx
+from make_report.writers.docx_tables import format_value
+
+ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
+F2021 = FORMATS["2021"]
+
+
+def sample(fmt, **narrative) -> Report:
+    """Every value distinct (its position), amounts with decimals, a little narrative."""
+    report = Report(fmt, "合作市人民政府", 2023, date=dt.date(2024, 1, 4),
+                    lead="根据《条例》规定,现公布本年度报告。", values=zero_values(fmt))
+    for i, key in enumerate(report.values):
+        amount = isinstance(report.values[key], Decimal)
+        report.values[key] = Decimal("1681.00") if amount else i + 1
+    report.narrative = narrative or {
+        "overview": [Entry("(一)主动公开", ["收到申请{{ 依申请.本年新收.总计 }}件。"])],
+        "problems": [Entry(None, ["问题 & <改进> 措施"])],
+    }
+    return report
+
+
+def built(report: Report, **kwargs) -> docx.document.Document:
+    return build_document(report, **kwargs)
+
+
+def body_texts(doc, style: str | None = None) -> list[str]:
+    return [p.text for p in doc.paragraphs if style is None or p.style.name == style]
+
+
+def resolve(table) -> dict[tuple[int, int], tuple[str, tuple[int, int]]]:
+    """(row, grid column) -> (text, anchor cell): walks w:tr/w:tc, gridSpan and vMerge."""
+    out: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+    for r, tr in enumerate(table._tbl.findall(qn("w:tr"))):
+        col = 0
+        for tc in tr.findall(qn("w:tc")):
+            pr = tc.find(qn("w:tcPr"))
+            span_el = pr.find(qn("w:gridSpan")) if pr is not None else None
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            vmerge = pr.find(qn("w:vMerge")) if pr is not None else None
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+            anchor = (r, col)
+            if vmerge is not None and vmerge.get(qn("w:val")) != "restart":
+                text, anchor = out[(r - 1, col)]
+            for c in range(col, col + span):
+                out[(r, c)] = (text, anchor)
+            col += span
+    return out
+
+
+@ALL
+def test_sections_follow_the_official_order(fmt):
+    doc = built(sample(fmt))
+    headings = body_texts(doc, "一级标题")
+    assert headings == [s.title for s in fmt.sections]
+    assert body_texts(doc, "标题")[0].replace("\n", "") == "合作市人民政府2023年政府信息公开工作年度报告"
+    assert body_texts(doc, "落款") == ["", "合作市人民政府", "2024年1月4日"]
+
+
+@ALL
+def test_every_table_value_and_label_sits_at_its_official_place(fmt):
+    report = sample(fmt)
+    doc = built(report)
+    assert len(doc.tables) == len(fmt.tables)
+    for table, word in zip(fmt.tables, doc.tables, strict=True):
+        grid = table_grid(table)
+        cells = resolve(word)
+        assert max(r for r, _ in cells) + 1 == grid.n_rows
+        assert {c for _, c in cells} == set(range(grid.n_cols))
+        for cell in grid.cells:
+            expected = format_value(report.value(cell.field)) if cell.field else cell.text
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    assert cells[(r, c)] == (expected, (cell.row, cell.col)), (table.key, r, c)
+
+
+def test_hand_checked_positions_in_the_2021_tables():
+    report = sample(F2021)
+    report.values["applications.total_handled.6"] = 4242
+    report.values["review_litigation.litigation_after_review.4"] = 77
+    cells = resolve(built(report).tables[1])
+    assert cells[(26, 9)][0] == "4242"  # (七)总计 row, 总计 column
+    assert cells[(26, 2)][0] == "(七)总计"
+    assert cells[(27, 0)][0] == "四、结转下年度继续办理"
+    assert cells[(0, 3)][0] == cells[(0, 9)][0] == "申请人情况"
+    table4 = resolve(built(report).tables[2])
+    assert table4[(3, 14)][0] == "77"
+    assert table4[(0, 0)] == table4[(0, 4)] == ("行政复议", (0, 0))
+
+
+def test_merges_are_real_word_merges():
+    doc = built(sample(F2021))
+    table3, table4 = doc.tables[1]._tbl, doc.tables[2]._tbl
+    rows = table3.findall(qn("w:tr"))
+    column0 = [tr.findall(qn("w:tc"))[0] for tr in rows]
+    vmerges = [tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}") for tc in column0]
+    opened = [i for i, v in enumerate(vmerges) if v is not None and v.get(qn("w:val")) == "restart"]
+    results = next(i for i, tc in enumerate(column0) if "三、本年度办理结果" in "".join(t.text or "" for t in tc.iter(qn("w:t"))))
+    assert results in opened
+    run = 1
+    while results + run < len(rows) and vmerges[results + run] is not None \
+            and vmerges[results + run].get(qn("w:val")) is None:
+        run += 1
+    assert run == 22
+    first = table4.findall(qn("w:tr"))[0].findall(qn("w:tc"))[0]
+    assert first.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")) == "5"
+    word = doc.tables[2]
+    assert word.cell(0, 0)._tc is word.cell(0, 4)._tc  # python-docx agrees it is merged
+
+
+@ALL
+def test_header_rows_repeat_and_no_row_splits(fmt):
+    doc = built(sample(fmt))
+    for table, word in zip(fmt.tables, doc.tables, strict=True):
+        rows = word._tbl.findall(qn("w:tr"))
+        header = [tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for tr in rows]
+        n = table_grid(table).header_rows
+        assert header == [i < n for i in range(len(rows))]
+        assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
+
+
+@ALL
+def test_tables_fit_the_type_area_with_borders(fmt):
+    for word in built(sample(fmt)).tables:
+        tbl_pr = word._tbl.tblPr
+        widths = [int(c.get(qn("w:w"))) for c in word._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(widths) == round(156 * 1440 / 25.4)
+        borders = tbl_pr.find(qn("w:tblBorders"))
+        edges = {b.tag.split("}")[1]: b.get(qn("w:val")) for b in borders}
+        assert edges == dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"),
+                                      "single")
+    four = built(sample(fmt)).tables[2]._tbl.tblGrid.findall(qn("w:gridCol"))
+    assert len({c.get(qn("w:w")) for c in four[:-1]}) == 1  # 15 equal columns
+
+
+def test_table_four_uses_the_smaller_table_style():
+    doc = built(sample(F2021))
+    styles = {p.style.name for p in doc.tables[2].rows[0].cells[0].paragraphs}
+    assert styles == {"表格小字"}
+    assert doc.styles["表格小字"].font.size.pt == 9
+    assert doc.styles["表格"].font.size.pt == 10.5
+
+
+def test_amounts_keep_their_own_decimals():
+    report = sample(FORMATS["2019"])
+    report.values["active_disclosure.procurement.amount_10k_yuan"] = Decimal("12.3400")
+    report.values["active_disclosure.fees.change"] = -3
+    cells = [c for _, (c, _) in resolve(built(report).tables[0]).items()]
+    assert "12.3400" in cells and "-3" in cells
+    report = sample(F2021)
+    report.values["active_disclosure.fees_10k_yuan"] = Decimal("1E+2")
+    assert "100" in [c for _, (c, _) in resolve(built(report).tables[0]).items()]
+
+
+def test_a4_portrait_with_official_margins():
+    section = built(sample(F2021)).sections[0]
+    mm = {name: round(getattr(section, name).mm) for name in
+          ("page_width", "page_height", "top_margin", "bottom_margin", "left_margin",
+           "right_margin")}
+    assert mm == {"page_width": 210, "page_height": 297, "top_margin": 37,
+                  "bottom_margin": 35, "left_margin": 28, "right_margin": 26}
+
+
+@pytest.mark.parametrize(("style", "font", "size"), [
+    ("标题", "方正小标宋简体", 22), ("一级标题", "黑体", 16), ("二级标题", "楷体_GB2312", 16),
+    ("正文", "仿宋_GB2312", 16), ("表格", "宋体", 10.5), ("落款", "仿宋_GB2312", 16),
+])
+def test_named_styles_name_east_asian_fonts(style, font, size):
+    doc = built(sample(F2021))
+    s = doc.styles[style]
+    rfonts = s.element.rPr.rFonts
+    assert {rfonts.get(qn(f"w:{slot}")) for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {font}
+    assert s.font.size.pt == size
+
+
+def test_body_text_indent_and_fixed_line_pitch():
+    ppr = built(sample(F2021)).styles["正文"].element.pPr
+    assert ppr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    spacing = ppr.find(qn("w:spacing"))
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("560", "exact")
+
+
+def test_no_japanese_default_font_leaks(tmp_path):
+    write_docx(sample(F2021), tmp_path / "r.docx")
+    with zipfile.ZipFile(tmp_path / "r.docx") as zf:
+        xml = "".join(zf.read(n).decode("utf-8", "ignore") for n in zf.namelist()
+                      if n.endswith(".xml") and "theme" not in n)
+    assert "Mincho" not in xml and "明朝" not in xml and "eastAsiaTheme" not in xml.split(
+        "<w:docDefaults>")[1].split("</w:docDefaults>")[0]
+
+
+def test_footers_carry_page_numbers_on_odd_and_even_pages():
+    doc = built(sample(F2021))
+    assert doc.settings.odd_and_even_pages_header_footer
+    section = doc.sections[0]
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        p = footer.paragraphs[0]
+        instr = "".join(i.text for i in p._p.iter(qn("w:instrText")))
+        assert instr.strip() == "PAGE"
+        assert p.text == "— 1 —"
+        assert p.style.name == "页码" and p.style.font.size.pt == 14
+        assert p._p.pPr.find(qn("w:jc")).get(qn("w:val")) == align
+
+
+def test_narrative_expressions_render_and_special_characters_survive():
+    report = sample(F2021)
+    report.values["applications.new_received.6"] = 6
+    texts = body_texts(built(report), "正文")
+    assert "收到申请6件。" in texts
+    assert "问题 & <改进> 措施" in texts
+
+
+def test_summaries_come_from_the_tables_and_fees_only_when_section_six_is_empty():
+    report = sample(F2021)
+    report.values = zero_values(F2021)
+    texts = body_texts(built(report), "正文")
+    assert "本年度未收到政府信息公开申请。" in texts
+    assert "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。" in texts
+    assert "本年度未收取信息处理费。" in texts
+    report.narrative["other"] = [Entry("(一)信息处理费收取情况", ["本年度收取信息处理费0元。"])]
+    assert "本年度未收取信息处理费。" not in body_texts(built(report), "正文")
+
+
+def test_unknown_name_is_reported_with_its_place():
+    report = sample(F2021, overview=[Entry(None, ["{{ 依申请.本年新收.总数 }}"])])
+    with pytest.raises(NarrativeError) as caught:
+        built(report, where={"narrative.overview.0.0": "一、总体情况!B7"})
+    message = caught.value.message
+    assert message.startswith("一、总体情况!B7 模板中的“依申请.本年新收.总数”无法识别")
+    assert "自然人" in message
+
+
+def test_sandbox_escape_becomes_a_narrative_error():
+    report = sample(F2021, problems=[Entry(None, ["{{ ''.__class__.__mro__ }}"])])
+    with pytest.raises(NarrativeError, match="五、问题及改进"):
+        built(report)
+
+
+def test_reference_docx_gives_its_styles_but_not_its_text(tmp_path):
+    ref = docx.Document()
+    style = ref.styles.add_style("正文", 1)
+    style.font.size = docx.shared.Pt(12)
+    ref.add_paragraph("旧报告的内容")
+    ref.save(tmp_path / "ref.docx")
+    doc = built(sample(F2021), reference_docx=tmp_path / "ref.docx")
+    assert "旧报告的内容" not in body_texts(doc)
+    assert doc.styles["正文"].font.size.pt == 12
+    assert doc.styles["一级标题"].font.size.pt == 16  # created, since the reference lacked it
+
+
+def test_custom_templates_override_and_fall_back(tmp_path):
+    (tmp_path / "narrative").mkdir()
+    (tmp_path / "narrative" / "fees.j2").write_text("{{ 机关名称 }}未收费。", encoding="utf-8")
+    report = sample(F2021)
+    texts = body_texts(built(report, templates=tmp_path), "正文")
+    assert "合作市人民政府未收费。" in texts
+    assert any(t.startswith("本年度新收政府信息公开申请") for t in texts)  # packaged one
+
+
+def test_properties_and_atomic_replace(tmp_path):
+    target = tmp_path / "报告.docx"
+    target.write_bytes(b"old")
+    write_docx(sample(F2021), target)
+    doc = docx.Document(target)
+    assert doc.core_properties.title == "合作市人民政府2023年政府信息公开工作年度报告"
+    assert doc.core_properties.author == "合作市人民政府"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["报告.docx"]
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "r.docx"
+    target.write_bytes(b"old")
+    with pytest.raises(NarrativeError):
+        write_docx(sample(F2021, overview=[Entry(None, ["{{ 没有 }}"])]), target)
+    assert target.read_bytes() == b"old"
+
+
+def test_writing_is_fast(tmp_path):
+    report = sample(F2021)
+    write_docx(report, tmp_path / "warm.docx")
+    best = min(_timed(lambda: write_docx(report, tmp_path / "r.docx")) for _ in range(3))
+    assert best < 0.5  # about 0.05 s here; table.cell() loops would take seconds
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@ALL
+def test_libreoffice_lays_it_out(fmt, tmp_path):
+    report = sample(fmt)
+    write_docx(report, tmp_path / "r.docx")
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "r.docx")],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "r.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
+                     if line.startswith("Pages:")))
+    assert 3 <= pages <= 8
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    compact = "".join(text.split())
+    for needle in ("一、总体情况", "申请人情况", "行政复议", "1681.00", "— 1 —".replace(" ", ""),
+                   str(report.value("applications.total_handled.6"))):
+        assert needle in compact, needle
