@@ -1,6 +1,6 @@
 """Read a filled standard workbook into a report, tolerating what real people type.
 
-The only module that opens .xlsx with openpyxl. Unusable input raises ``InputError``
+The only module that reads .xlsx (through ``sheetxml``). Unusable input raises ``InputError``
 (one Chinese sentence, exit 2); everything about the data becomes a finding with its cell.
 """
 
@@ -53,11 +53,11 @@ def read_workbook(path: str | Path, format_id: str | None = None) -> ReadResult:
 
 
 def _load(path: Path) -> Any:
-    import openpyxl
+    from make_report.readers.sheetxml import Workbook
 
     try:
-        return openpyxl.load_workbook(path, data_only=False, rich_text=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        return Workbook(path)
+    except Exception as exc:  # a damaged package fails in many ways
         raise InputError(f"{path.name}:文件已损坏或不是有效的 Excel 工作簿,无法读取({type(exc).__name__})。"
                          "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
 
@@ -141,9 +141,7 @@ def _check_labels(ws: Any, ts: TableSheet, fmt: Format, path: Path) -> None:
                 f"{hint}请不要改动表格结构,可用 make-report template 重新生成标准工作簿。")
     data = {ts.cells[f] for f in ts.cells}
     for rng in ws.merged_cells.ranges:
-        inside = {c.coordinate for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row,
-                                                       min_col=rng.min_col, max_col=rng.max_col)
-                  for c in row}
+        inside = set(ws.coordinates(rng))
         expected = any(_merge_of(ts, a) == str(rng) for a in inside & data)
         if inside & data and not expected:
             raise InputError(f"{path.name}:{ws.title}!{rng} 合并了填写数字的单元格。"
@@ -174,7 +172,6 @@ class _Reader:
         self.fmt = layout.format
         self.findings = Findings()
         self.cells: dict[str, Location] = {}
-        self._cached: Any = None
         self._parsed: dict[tuple[str, str], cellparse.Parsed] = {}
         self._by_address = {(ts.name, a): layout.format.field_map[k]
                             for ts in layout.tables.values() for k, a in ts.cells.items()}
@@ -290,11 +287,8 @@ class _Reader:
         return evaluate(formula, lookup)
 
     def _cached_value(self, sheet: str, address: str) -> Any:
-        if self._cached is None:
-            import openpyxl
-
-            self._cached = openpyxl.load_workbook(self.path, data_only=True)
-        return self._cached[sheet][address].value
+        """What Excel last computed for a formula we do not evaluate ourselves."""
+        return self.wb[sheet][address].cached
 
     def _narrative(self, section: Any) -> list[Entry]:
         ws = self.wb[section.sheet]
