@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,16 @@ def fmt(request):
 @pytest.fixture
 def report(fmt):
     return consistent_report(fmt, seed=7)
+
+
+def require_soffice() -> str:
+    """LibreOffice's path; skip without it, unless CI demands it (MAKE_REPORT_REQUIRE_SOFFICE)."""
+    found = shutil.which("soffice")
+    if found is None and os.environ.get("MAKE_REPORT_REQUIRE_SOFFICE"):
+        pytest.fail("MAKE_REPORT_REQUIRE_SOFFICE is set but LibreOffice is not installed")
+    if found is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
 
 
 def cells_of(fmt):

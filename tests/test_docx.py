@@ -4,9 +4,7 @@ fonts, footers, narrative rendering, and what LibreOffice makes of it."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
-import time
 import zipfile
 from decimal import Decimal
 
@@ -14,6 +12,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from conftest import require_soffice
 from make_report.formats import FORMATS
 from make_report.grid import table_grid
 from make_report.model import Entry, Report, zero_values
@@ -294,22 +293,10 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
     assert target.read_bytes() == b"old"
 
 
-def test_writing_is_fast(tmp_path):
-    report = sample(F2021)
-    write_docx(report, tmp_path / "warm.docx")
-    best = min(_timed(lambda: write_docx(report, tmp_path / "r.docx")) for _ in range(3))
-    assert best < 0.5  # about 0.05 s here; table.cell() loops would take seconds
 
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 @ALL
 def test_libreoffice_lays_it_out(fmt, tmp_path):
+    require_soffice()
     report = sample(fmt)
     write_docx(report, tmp_path / "r.docx")
     profile = (tmp_path / "lo-profile").as_uri()

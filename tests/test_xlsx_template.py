@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import require_soffice
 from make_report.formats import FORMATS
 from make_report.layout import NARRATIVE_FIRST_ROW, STATUS_ROW, workbook_layout
 from make_report.model import Entry, Report
@@ -239,9 +239,7 @@ def test_report_of_another_format_is_refused(tmp_path):
 
 def libreoffice_roundtrip(tmp_path: Path, source: Path) -> openpyxl.Workbook:
     """Let LibreOffice open, recalculate and resave the file; return its computed values."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     out = tmp_path / "lo"
     run = subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
