@@ -46,11 +46,7 @@ def build_document(report: Report, *, templates: Path | None = None,
                    reference_docx: Path | None = None,
                    where: Mapping[str, str] | None = None) -> Document:
     """The whole report as a python-docx Document, not yet saved."""
-    doc = docx_styles.open_base(reference_docx)
-    styles = docx_styles.ensure_styles(doc)
-    if reference_docx is None:
-        docx_styles.setup_pages(doc)
-    docx_styles.add_page_numbers(doc)
+    doc, styles = docx_styles.prepared_base(reference_docx)
     _Writer(doc, report, styles, templates, where or {}).write()
     _set_properties(doc, report)
     return doc

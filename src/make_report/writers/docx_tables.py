@@ -6,17 +6,20 @@ once as OOXML (never ``table.cell(r, c)``, which rescans the table on every call
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
 from docx.document import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
 from make_report.grid import Grid, GridCell, table_grid
 from make_report.model import Report, Value
 from make_report.spec import BlockTable, Table
 from make_report.writers import ooxml, ooxml_table
 from make_report.writers.docx_styles import TYPE_WIDTH_MM
+from make_report.writers.ooxml import W
 from make_report.writers.ooxml_table import VMerge
 
 BLOCK_LABEL_MM = 44.0
@@ -60,9 +63,7 @@ def layout_for(table: Table, grid: Grid) -> TableLayout:
 
 def add_table(doc: Document, table: Table, report: Report, style_ids: dict[str, str]) -> None:
     """Append one official table with its merges, borders and repeated header rows."""
-    grid = table_grid(table)
-    layout = layout_for(table, grid)
-    tbl = build_table(grid, layout, report, style_ids[layout.style])
+    tbl = filled_table(table, report, style_ids)
     body = doc.element.body
     sect_pr = body.find(qn("w:sectPr"))
     if sect_pr is None:
@@ -71,8 +72,35 @@ def add_table(doc: Document, table: Table, report: Report, style_ids: dict[str, 
         sect_pr.addprevious(tbl)
 
 
-def build_table(grid: Grid, layout: TableLayout, report: Report, style_id: str):
-    """The w:tbl of a grid: each row built once, merged cells carrying their spans."""
+_SKELETONS: dict[tuple[int, str, str], tuple[etree._Element, list[str | None]]] = {}
+
+
+def filled_table(table: Table, report: Report, style_ids: dict[str, str]) -> etree._Element:
+    """A copy of the table's cached skeleton with the report's numbers written in.
+
+    Labels, merges and widths depend only on the format, so the skeleton is built once
+    per process; a report only adds ~300 text runs to a copy of it.
+    """
+    grid = table_grid(table)
+    layout = layout_for(table, grid)
+    style_id = style_ids[layout.style]
+    key = (id(table), table.key, style_id)
+    if key not in _SKELETONS:
+        _SKELETONS[key] = (build_table(grid, layout, None, style_id),
+                           [cell.field if vmerge != "continue" else None
+                            for slots in _row_slots(grid) for cell, vmerge in slots])
+    skeleton, fields = _SKELETONS[key]
+    tbl = copy.deepcopy(skeleton)
+    for tc, field in zip(tbl.iter(W + "tc"), fields, strict=True):
+        if field:
+            run = etree.SubElement(tc.find(W + "p"), W + "r")
+            etree.SubElement(run, W + "t").text = format_value(report.value(field))
+    return tbl
+
+
+def build_table(grid: Grid, layout: TableLayout, report: Report | None, style_id: str):
+    """The w:tbl of a grid: each row built once, merged cells carrying their spans; data
+    cells stay empty without a report."""
     tbl = ooxml_table.new_table(layout.widths, layout.cell_margin)
     together = grid.n_rows <= KEEP_TOGETHER_ROWS
     height = ooxml.twips(ROW_MM[0] if together else ROW_MM[1])
@@ -102,5 +130,7 @@ def _row_slots(grid: Grid) -> list[list[tuple[GridCell, VMerge]]]:
     return rows
 
 
-def _text(cell: GridCell, report: Report) -> str:
-    return format_value(report.value(cell.field)) if cell.field else cell.text
+def _text(cell: GridCell, report: Report | None) -> str:
+    if cell.field:
+        return format_value(report.value(cell.field)) if report else ""
+    return cell.text
