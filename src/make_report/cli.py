@@ -1,11 +1,13 @@
 """The command line: a thin typer shell over ``make_report.api``.
 
 Heavy libraries are imported inside the commands so that ``--help`` stays fast. Exit
-codes are mapped once, in ``main``: 0 done, 1 the data has errors, 2 unusable input.
+codes are mapped once, in ``main``: 0 done, 1 the data has errors, 2 unusable input,
+3 a bug (a Chinese sentence, never a traceback; MAKE_REPORT_DEBUG=1 re-raises).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -175,13 +177,22 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("已中止。", err=True)
         return 2
-    except Exception as exc:  # click usage errors and the like
-        from click import ClickException
+    except OSError as exc:  # a file could not be read or written, outside the usual places
+        from make_report.errors import os_error
 
-        if isinstance(exc, ClickException):
-            exc.show()
+        typer.secho(f"无法处理:{os_error(exc).message}", err=True, fg="red")
+        return 2
+    except Exception as exc:  # usage errors, and anything unforeseen: never a traceback
+        from make_report.errors import internal_error, usage_message
+
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]
             return 2
-        raise
+        if os.environ.get("MAKE_REPORT_DEBUG"):
+            raise
+        message = usage_message(exc)
+        typer.secho(f"无法处理:{message or internal_error(exc)}", err=True, fg="red")
+        return 2 if message else 3
     return code if isinstance(code, int) else 0
 
 

@@ -1,5 +1,10 @@
 """The one exception that reaches the user: the input or the command is unusable (exit 2)."""
 
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
 
 class InputError(Exception):
     """A Chinese sentence saying why the file or the command cannot be used."""
@@ -7,3 +12,90 @@ class InputError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+_BUSY = ("没有权限,或该文件正在 Word、Excel 或 WPS 中打开", "关闭该文件,或用 -o 换一个位置")
+WRITE_REASONS = {
+    errno.ENOSPC: ("磁盘空间不足", "清理磁盘空间,或用 -o 换一个位置"),
+    errno.EDQUOT: ("磁盘配额已用完", "清理磁盘空间,或用 -o 换一个位置"),
+    errno.EACCES: _BUSY,
+    errno.EPERM: _BUSY,
+    errno.EBUSY: _BUSY,
+    errno.EROFS: ("所在的磁盘或文件夹是只读的", "用 -o 换一个位置"),
+    errno.ENAMETOOLONG: ("文件名或路径过长", "用 -o 指定较短的文件名"),
+    errno.ENOENT: ("所在文件夹不存在", "先创建该文件夹,或用 -o 换一个位置"),
+    errno.EIO: ("磁盘读写出错", "检查磁盘或 U 盘,或用 -o 换一个位置"),
+}
+READ_REASONS = {
+    errno.EACCES: "没有读取权限,或文件正被其他程序独占",
+    errno.EPERM: "没有读取权限,或文件正被其他程序独占",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.ENOENT: "文件不存在",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def _code(exc: OSError) -> str:
+    return f"操作系统错误代码 {exc.errno}" if exc.errno else "操作系统报告了错误"
+
+
+def write_error(path: str | Path, exc: OSError) -> InputError:
+    """Why ``path`` could not be written, and that nothing already there was harmed."""
+    why, advice = WRITE_REASONS.get(exc.errno or 0, (_code(exc), "用 -o 换一个位置"))
+    return InputError(f"{Path(path).name}:未能写入,{why}。原有的同名文件(如有)保持不变,"
+                      f"也没有留下不完整的文件。请{advice}后再试。")
+
+
+def read_error(path: str | Path, exc: OSError) -> InputError:
+    why = READ_REASONS.get(exc.errno or 0, _code(exc))
+    return InputError(f"{Path(path).name}:无法读取该文件,{why}。请关闭 Excel 或 WPS 后再试。")
+
+
+def os_error(exc: OSError) -> InputError:
+    """An OSError from somewhere unforeseen, still as one Chinese sentence."""
+    name = Path(str(exc.filename)).name if exc.filename else "文件操作"
+    code = exc.errno or 0
+    why = READ_REASONS.get(code) or WRITE_REASONS.get(code, (_code(exc),))[0]
+    return InputError(f"{name}:操作失败,{why}。")
+
+
+HELP = "用 make-report --help 查看用法。"
+
+
+def usage_message(exc: Exception) -> str | None:
+    """A command-line usage error (typer's click, vendored or not) in Chinese, else None."""
+    kinds = {c.__name__ for c in type(exc).__mro__}
+    if "ClickException" not in kinds:
+        return None
+    if "NoArgsIsHelpError" in kinds:
+        return None  # the caller shows the help
+    name = _param_name(exc)
+    if "NoSuchOption" in kinds:
+        return f"没有“{getattr(exc, 'option_name', '')}”这个选项。{HELP}"
+    if "MissingParameter" in kinds:
+        return f"命令缺少“{name}”。{HELP}"
+    if "BadParameter" in kinds:
+        return f"“{name}”的值无效,请检查。{HELP}"
+    if "BadOptionUsage" in kinds:
+        return f"选项“{getattr(exc, 'option_name', '')}”后面缺少值或用法有误。{HELP}"
+    if "extra argument" in str(getattr(exc, "message", "")):
+        return f"命令中有多余的参数(一次只处理一个工作簿,批量处理请用 make-report batch)。{HELP}"
+    return f"命令用法有误。{HELP}"
+
+
+def _param_name(exc: Exception) -> str:
+    if hint := getattr(exc, "param_hint", None):
+        return str(hint)
+    param = getattr(exc, "param", None)
+    if param is None:
+        return ""
+    if getattr(param, "param_type_name", "") == "option":
+        return "/".join(getattr(param, "opts", ()))
+    return str(getattr(param, "name", "") or "").upper()
+
+
+def internal_error(exc: BaseException) -> str:
+    """Never a traceback for a clerk; MAKE_REPORT_DEBUG=1 shows it to a developer."""
+    return (f"程序内部错误({type(exc).__name__})。请把所用的工作簿和这条信息发给技术支持;"
+            "设置环境变量 MAKE_REPORT_DEBUG=1 可显示详细信息。")

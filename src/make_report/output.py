@@ -11,6 +11,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from make_report.errors import InputError
@@ -21,13 +22,21 @@ RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
             *(f"LPT{i}" for i in range(1, 10))}
 
 
+MAX_NAME_BYTES = 180
+"""Most file systems allow 255 bytes a name; leave room for a suffix and a temporary prefix."""
+MAX_DOCX_BODY = 100 * 1024 * 1024
+
+
 def safe_name(text: str, fallback: str = "报告") -> str:
     """A file name Windows, macOS and Linux all accept, from an agency's name."""
     name = FORBIDDEN.sub("_", text).strip().strip(".")
     name = re.sub(r"_+", "_", name.replace("..", "_"))
     if not name or name.upper() in RESERVED:
         name = fallback
-    return name[:120]
+    name = name[:120]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    return name.rstrip(". ") or fallback
 
 
 def default_output(source: Path, title: str, suffix: str) -> Path:
@@ -42,6 +51,8 @@ def check_target(target: Path, source: Path | None, force: bool) -> None:
         raise InputError(f"{target.name}:输出文件与输入的工作簿是同一个文件,已拒绝覆盖。请用 -o 指定其他文件名。")
     if not folder.is_dir():
         raise InputError(f"{target}:输出文件夹“{folder}”不存在,请先创建它或换一个位置。")
+    if target.is_dir():
+        raise InputError(f"{target}:这是一个已有的文件夹,不能用作输出文件名。请用 -o 指定其他文件名。")
     if not os.access(folder, os.W_OK):
         raise InputError(f"{target}:输出文件夹“{folder}”不可写(只读或没有权限),请换一个位置。")
     if target.exists() and not force:
@@ -57,9 +68,12 @@ def edited_reason(path: Path) -> str | None:
         return None
     try:
         with zipfile.ZipFile(path) as zf:
+            if zf.getinfo("word/document.xml").file_size > MAX_DOCX_BODY:
+                return "该文件已存在且不是本工具生成的 Word 文档"
             body = zf.read("word/document.xml")
             custom = zf.read("docProps/custom.xml") if "docProps/custom.xml" in zf.namelist() else b""
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, RuntimeError,
+            NotImplementedError, zlib.error):
         return "该文件已存在且不是本工具生成的 Word 文档"
     m = re.search(rb'name="' + STAMP.encode() + rb'".*?<vt:lpwstr>([0-9a-f]{64})</vt:lpwstr>',
                   custom, re.S)
