@@ -7,28 +7,39 @@ each deserves its own sentence rather than a parser's stack trace.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
-from make_report.errors import InputError
+from make_report.errors import InputError, read_error
+from make_report.readers.xmlscan import MAX_CELLS, MAX_COLS, MAX_ROWS, Refused, scan_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTED_MARKS = tuple(m.encode("utf-16-le") for m in ("EncryptionInfo", "EncryptedPackage"))
 MAX_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED = 500 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_MEMBERS = 1000
 SAVE_AS = "请在 Excel 或 WPS 中打开,另存为“Excel 工作簿(*.xlsx)”后再试。"
 
 
 def sniff_workbook(path: Path) -> None:
     """Raise InputError unless ``path`` looks like a readable, unencrypted .xlsx."""
+    try:
+        _sniff(path)
+    except OSError as exc:  # unreadable: no permission, locked by another program
+        raise read_error(path, exc) from None
+
+
+def _sniff(path: Path) -> None:
     name = path.name
     if not path.exists():
         raise InputError(f"{name}:文件不存在,请检查文件名和所在文件夹。")
     if path.is_dir():
         raise InputError(f"{name}:这是一个文件夹,不是工作簿;批量处理请用 make-report batch。")
-    if path.name.startswith("~$"):
+    if path.name.startswith(("~$", ".~lock.")):
         raise InputError(f"{name}:这是 Excel 打开文件时生成的临时锁定文件,不是工作簿。"
                          "请关闭 Excel 后选择原文件。")
+    _check_not_open(path)
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{name}:文件是空的(0 字节),可能未保存完整。")
@@ -36,10 +47,10 @@ def sniff_workbook(path: Path) -> None:
         raise InputError(f"{name}:文件过大({size // 1024 // 1024} MB),标准工作簿通常不到 1 MB。")
     with path.open("rb") as fh:
         head = fh.read(8)
-        body = head + fh.read(1 << 20) if head.startswith(OLE_MAGIC) else head
+        body = head + fh.read() if head.startswith(OLE_MAGIC) else head
     suffix = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
-        if ENCRYPTED_MARK in body:
+        if any(mark in body for mark in ENCRYPTED_MARKS):
             raise InputError(f"{name}:工作簿设置了打开密码,无法读取。请在 Excel 或 WPS 中"
                              "取消密码(文件→信息→保护工作簿→用密码进行加密,清空密码)后再试。")
         kind = {".et": "WPS 表格(.et)", ".doc": "Word 97-2003 文档(.doc)"}.get(
@@ -53,19 +64,56 @@ def sniff_workbook(path: Path) -> None:
     _check_zip(path, name)
 
 
+def _check_not_open(path: Path) -> None:
+    """Excel and WPS leave ~$name beside an open workbook, LibreOffice .~lock.name#."""
+    for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            raise InputError(
+                f"{path.name}:该工作簿似乎正在 Excel 或 WPS 中打开(同一文件夹中有锁定文件"
+                f"“{lock.name}”),未保存的修改读不到。请保存并关闭该工作簿后再试;"
+                f"如果已经关闭,请删除锁定文件“{lock.name}”。")
+
+
 def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            unpacked = sum(i.file_size for i in infos)
+            if len(infos) > MAX_MEMBERS:
+                raise InputError(f"{name}:压缩包中的文件过多({len(infos)} 个),"
+                                 "不是标准工作簿,已拒绝读取。")
+            if unpacked > MAX_UNPACKED:
+                raise InputError(f"{name}:文件解压后过大({unpacked // 1024 // 1024} MB),"
+                                 "可能是恶意构造的压缩文件,已拒绝读取。")
+            _check_kind(names, name)
+            scan_parts(zf)
+    except Refused as exc:
+        raise InputError(_refusal(name, exc)) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError,
+            NotImplementedError):
         raise InputError(f"{name}:文件已损坏(可能下载或复制不完整),无法打开。{SAVE_AS}") from None
-    if unpacked > MAX_UNPACKED:
-        raise InputError(f"{name}:文件解压后过大({unpacked // 1024 // 1024} MB),"
-                         "可能是恶意构造的压缩文件,已拒绝读取。")
+
+
+def _check_kind(names: set[str], name: str) -> None:
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise InputError(f"{name}:这是 Word 文档,不是工作簿。请选择填写好的 .xlsx 工作簿。")
         if "index.xml" in names or any(n.startswith("Index/") for n in names):
             raise InputError(f"{name}:这是 Numbers 表格,不是 .xlsx 工作簿。{SAVE_AS}")
         raise InputError(f"{name}:压缩包中没有 Excel 工作簿内容,不是有效的 .xlsx 文件。{SAVE_AS}")
+
+
+def _refusal(name: str, exc: Refused) -> str:
+    where = f"{exc.sheet}!{exc.ref}"
+    part = f"工作表“{exc.sheet}”" if exc.sheet else f"部件 {exc.part}"
+    limits = f"标准工作簿最多 {MAX_ROWS} 行、{MAX_COLS} 列"
+    return {
+        "doctype": f"{name}:{part} 含有 XML 文档类型定义(DOCTYPE 或 ENTITY),"
+                   "Excel 和 WPS 保存的工作簿不会有这种内容,可能是恶意构造的文件,已拒绝读取。",
+        "range": f"{name}:{where} 超出了工作簿的正常范围({limits}),已拒绝读取。"
+                 "请删除多余的行和列后再试。",
+        "merge": f"{name}:{where} 合并区域过大({limits}),已拒绝读取。请取消该合并后再试。",
+        "cells": f"{name}:单元格过多(读到工作表“{exc.sheet}”时已超过 {MAX_CELLS} 个),"
+                 "远超标准工作簿的规模,已拒绝读取。请删除多余的行和列后再试。",
+    }[exc.kind]
