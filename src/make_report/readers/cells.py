@@ -35,7 +35,8 @@ def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(zero, "error", f"应填写数字,实为逻辑值 {'TRUE' if raw else 'FALSE'}")
     if isinstance(raw, dt.datetime | dt.date | dt.time):
-        return Parsed(zero, "error", f"应填写数字,实为日期或时间 {raw}")
+        return Parsed(zero, "error", f"应填写数字,实为{_date_text(raw)}。Excel 会把 1/2 这样的输入"
+                                     "变成日期,请把单元格格式改为“常规”后重新填写数字")
     note = ""
     if isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip().replace(",", "")
@@ -48,8 +49,17 @@ def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
     return _number(Decimal(str(raw)), f, decimals, note)
 
 
+def _date_text(raw: dt.datetime | dt.date | dt.time) -> str:
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        raw = raw.date()
+    kind = "日期时间" if isinstance(raw, dt.datetime) else "时间" if isinstance(raw, dt.time) else "日期"
+    return f"{kind} {raw}"
+
+
 def _number(number: Decimal, f: Field, decimals: int, note: str) -> Parsed:
     zero: Value = Decimal(0) if f.kind == "amount" else 0
+    if not number.is_finite():  # NaN or infinity: no spreadsheet should hold one
+        return Parsed(zero, "error", f"不是有效的数字({number})")
     if number < 0 and f.kind != "signed":
         return Parsed(zero, "error", f"不能为负数,实为 {number}")
     if abs(number) >= MAX_COUNT:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 
 TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)"
@@ -17,6 +17,10 @@ TOKEN = re.compile(
     re.IGNORECASE,
 )
 ERROR = re.compile(r"#(REF!|DIV/0!|VALUE!|NAME\?|N/A|NUM!|NULL!)")
+MAX_NESTING = 64
+"""Excel's own limit on nested parentheses and functions."""
+MAX_RANGE = 10_000
+"""Cells a SUM range may cover here; larger ones fall back to Excel's cached value."""
 
 
 class Unsupported(ValueError):
@@ -36,7 +40,10 @@ def evaluate(formula: str, lookup: Lookup) -> Decimal:
         raise FormulaError(m.group(0))
     tokens = _tokenize(body)
     parser = _Parser(tokens, lookup)
-    value = parser.expr()
+    try:
+        value = parser.expr()
+    except DecimalException:  # beyond Decimal's range: what Excel shows as #NUM!
+        raise FormulaError("#NUM!") from None
     if parser.pos != len(tokens):
         raise Unsupported(body)
     return value
@@ -59,6 +66,7 @@ def _tokenize(body: str) -> list[tuple[str, str]]:
 class _Parser:
     def __init__(self, tokens: list[tuple[str, str]], lookup: Lookup) -> None:
         self.tokens, self.lookup, self.pos = tokens, lookup, 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
@@ -69,10 +77,14 @@ class _Parser:
         return tok
 
     def expr(self) -> Decimal:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise Unsupported("nesting")
         value = self.term()
         while self.peek() in (("op", "+"), ("op", "-")):
             op = self.take()[1]
             value = value + self.term() if op == "+" else value - self.term()
+        self.depth -= 1
         return value
 
     def term(self) -> Decimal:
@@ -93,8 +105,11 @@ class _Parser:
             return self.lookup(text)
         if kind == "func":
             return self.sum_args()
-        if (kind, text) == ("op", "-"):
-            return -self.factor()
+        if (kind, text) in (("op", "-"), ("op", "+")):
+            sign = -1 if text == "-" else 1
+            while self.peek() in (("op", "-"), ("op", "+")):
+                sign = -sign if self.take()[1] == "-" else sign
+            return sign * self.factor()
         if (kind, text) == ("op", "("):
             value = self.expr()
             if self.take() != ("op", ")"):
@@ -123,4 +138,7 @@ def expand(cell_range: str) -> list[str]:
     from openpyxl.utils.cell import get_column_letter, range_boundaries
 
     c1, r1, c2, r2 = range_boundaries(cell_range)
+    c1, c2, r1, r2 = min(c1, c2), max(c1, c2), min(r1, r2), max(r1, r2)  # B2:A1 is A1:B2
+    if (c2 - c1 + 1) * (r2 - r1 + 1) > MAX_RANGE:
+        raise Unsupported(cell_range)
     return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]

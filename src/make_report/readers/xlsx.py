@@ -56,9 +56,12 @@ def _load(path: Path) -> Any:
     from make_report.readers.sheetxml import Workbook
 
     try:
-        return Workbook(path)
-    except Exception as exc:  # a damaged package fails in many ways
-        raise InputError(f"{path.name}:文件已损坏或不是有效的 Excel 工作簿,无法读取({type(exc).__name__})。"
+        wb = Workbook(path)
+        for name in wb.sheetnames:
+            wb[name]  # parse every sheet now, so a damaged part is reported here
+        return wb
+    except Exception:  # a damaged package fails in many ways
+        raise InputError(f"{path.name}:文件已损坏或不是有效的 Excel 工作簿,无法读取。"
                          "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
 
 
@@ -166,6 +169,12 @@ def _other_format(ws: Any, ts: TableSheet, fmt: Format) -> Format | None:
     return None
 
 
+MAX_CHAIN = 64
+"""Formulas referring to formulas this deep are left to Excel's cached result."""
+_BUSY = cellparse.Parsed(0)
+"""Marks a cell whose formula is being evaluated, so a cycle is found, not followed."""
+
+
 class _Reader:
     def __init__(self, wb: Any, path: Path, layout: WorkbookLayout) -> None:
         self.wb, self.path, self.layout = wb, path, layout
@@ -245,9 +254,13 @@ class _Reader:
 
     def _cell(self, ws: Any, address: str, f: Any) -> cellparse.Parsed:
         key = (ws.title, address)
-        if key not in self._parsed:
-            self._parsed[key] = self._parse_cell(ws, address, f)
-        return self._parsed[key]
+        found = self._parsed.get(key)
+        if found is _BUSY:  # its own formula led back to it
+            raise FormulaError("循环引用")
+        if found is None:
+            self._parsed[key] = _BUSY
+            found = self._parsed[key] = self._parse_cell(ws, address, f)
+        return found
 
     def _parse_cell(self, ws: Any, address: str, f: Any) -> cellparse.Parsed:
         cell = ws[address]
@@ -260,7 +273,7 @@ class _Reader:
                 raw = self._formula(ws, address, set())
             except FormulaError as exc:
                 return cellparse.Parsed(0, "error", f"公式出错({exc}),请改为数字或正确的公式")
-            except Unsupported:
+            except (Unsupported, RecursionError):  # too deep for us: Excel's own result
                 raw = self._cached_value(ws.title, address)
                 if raw is None:
                     return cellparse.Parsed(0, "error", "公式没有计算结果(文件未在 Excel 中保存过),"
@@ -270,6 +283,8 @@ class _Reader:
     def _formula(self, ws: Any, address: str, seen: set[str]) -> Decimal:
         if address in seen:
             raise FormulaError("循环引用")
+        if len(seen) > MAX_CHAIN:
+            raise Unsupported(address)
         formula = str(ws[address].value)
 
         def lookup(ref: str) -> Decimal:
