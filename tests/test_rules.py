@@ -110,4 +110,8 @@ def test_reference_004_caught_on_a2_and_a3_where_total_row_is_zero():
     assert by_rule["A3"] == [(0, ("D31", "D32")), (6, ("J31", "J32"))]
     # the litigation groups do not add up either
     assert [c for _, c in by_rule["R1"]] == [("J8",), ("O8",)]
-    assert all(f.severity == "error" for f in findings)
+    # and the narrative's 本年度废止1件 contradicts 本年废止件数 0 (T1, a warning)
+    t1 = [f for f in findings if f.rule == "T1"]
+    assert [(f.fields[1], f.found, f.expected) for f in t1] == [
+        ("active_disclosure.normative_documents.abolished", 1, 0)]
+    assert all(f.severity == "error" for f in findings if f.rule != "T1")

@@ -74,7 +74,15 @@ _CLAIMS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
      ("review_litigation.review.4",)),
     ("行政诉讼", re.compile(r"行政诉讼[^。;,,\d]{0,6}?(\d+)\s*(?:件|起|条|宗|个)"),
      ("review_litigation.litigation_direct.4", "review_litigation.litigation_after_review.4")),
+    ("现行有效行政规范性文件", re.compile(r"现行有效[^。;,,\d]{0,8}?规范性文件\s*(\d+)\s*件"),
+     ("active_disclosure.normative_documents.in_force",)),
+    ("本年废止行政规范性文件", re.compile(r"规范性文件[^。;]{0,30}?废止\s*(\d+)\s*件"),
+     ("active_disclosure.normative_documents.abolished",)),
+    ("本年制发行政规范性文件", re.compile(r"规范性文件[^。;]{0,30}?制发\s*(\d+)\s*件"),
+     ("active_disclosure.normative_documents.issued",)),
 )
+"""(what the sentence states, pattern whose group 1 is the number, the table cells it must
+equal in sum); a claim about cells the report's format lacks is not checked."""
 
 
 def check_narrative(report: Report,
@@ -84,6 +92,8 @@ def check_narrative(report: Report,
         for i, entry in enumerate(entries):
             for j, text in enumerate(entry.paragraphs):
                 for what, pattern, keys in _CLAIMS:
+                    if not all(k in report.format.field_map for k in keys):
+                        continue
                     for m in pattern.finditer(text):
                         stated = int(m.group(1))
                         table = sum((report.value(k) for k in keys), 0)

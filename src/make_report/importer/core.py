@@ -1,0 +1,181 @@
+"""Import an already-published report (.docx, .html, .txt) into the report model.
+
+The numbers of tables 二, 三 and 四 are read cell by cell against the format description;
+what cannot be placed is reported (I1) and left out, what drifts from the official
+format is reported (I2). ``audit`` then runs the year's sum rules on what was read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from make_report.errors import InputError
+from make_report.findings import Finding, Findings
+from make_report.formats import FORMATS, get_format
+from make_report.importer import tables
+from make_report.importer.document import Layout, entries, find_layout, guess_year, paragraphs
+from make_report.importer.result import Collector, ImportResult
+from make_report.importer.source import Source, load
+from make_report.importer.walk import region_text, tokenize
+from make_report.model import Entry, Report
+from make_report.spec import BlockTable, Format
+from make_report.validate import check_equation, validate
+
+TABLE_SECTIONS = frozenset(s.key for f in FORMATS.values() for s in f.sections if s.table)
+
+
+def import_report(path: str | Path, *, agency: str | None = None, year: int | None = None,
+                  format_id: str | None = None) -> ImportResult:
+    """Read a published report; ``agency``/``year``/``format_id`` override what it says."""
+    path = Path(path)
+    source = load(path)
+    layout = find_layout(source.lines)
+    if not layout.sections and layout.year is None:
+        raise InputError(f"{path.name}:未找到报告标题或“一、总体情况”等章节标题,"
+                         "不像是政府信息公开工作年度报告,无法导入。")
+    notes = Findings()
+    year = year or layout.year or _guessed_year(source, notes, path)
+    tokens = {s.key: tokenize(source.lines[s.start:s.end], s.start)
+              for s in reversed(layout.sections) if s.key in TABLE_SECTIONS}
+    fmt = _format(format_id, tokens.get("active_disclosure", []), year, notes)
+    out = Collector(fmt)
+    variant = _read_tables(out, fmt, tokens)
+    report = Report(fmt, agency or _agency(layout, notes), year, layout.date,
+                    _lead(source, layout), "", out.values, _narrative(source, layout, fmt, notes))
+    _date_notes(layout, notes)
+    findings = Findings()
+    findings.extend(notes)
+    findings.extend(out.findings)
+    return ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
+                        path, variant)
+
+
+def _guessed_year(source: Source, notes: Findings, path: Path) -> int:
+    year = guess_year(source.lines)
+    if year is None:
+        raise InputError(f"{path.name}:未找到报告标题,也无法从正文判断报告年度,请指定年度。")
+    notes.add(Finding("I2", "warning", f"未找到标题“<机关名称><年度>年政府信息公开工作年度报告”,"
+                      f"报告年度按正文中最常出现的年份读作 {year} 年,请核对"))
+    return year
+
+
+def _agency(layout: Layout, notes: Findings) -> str:
+    if layout.agency:
+        return layout.agency
+    if layout.signer:
+        notes.add(Finding("I2", "info", f"标题中没有机关名称,按落款读作“{layout.signer}”"))
+        return layout.signer
+    notes.add(Finding("I2", "warning", "未找到机关名称(标题和落款中都没有),请补填"))
+    return ""
+
+
+def _format(format_id: str | None, tokens: list, year: int, notes: Findings) -> Format:
+    """The format table 二 shows; a format that does not cover the year is drift (I2)."""
+    if format_id:
+        return get_format(format_id)
+    fmt, by_labels = tables.choose_format(region_text(tokens), year)
+    if by_labels and not fmt.covers(year):
+        notes.add(Finding("I2", "warning", f"报告年度为 {year} 年,但表二使用的是{fmt.name},"
+                          "已按表二的格式读取"))
+    return fmt
+
+
+def _read_tables(out: Collector, fmt: Format, tokens: dict) -> str | None:
+    """Read the three tables; the id of the format whose table 三 rows the report uses,
+    when that is not its own format."""
+    for section in fmt.sections:
+        if section.table and section.key not in tokens:
+            keys = tuple(f.key for f in fmt.table(section.table).fields)
+            out.note("I1", "warning", f"未找到“{section.title}”一节,表{section.number}未读取",
+                     section.table, keys)
+    active = fmt.table("active_disclosure")
+    assert isinstance(active, BlockTable)
+    if "active_disclosure" in tokens:
+        tables.block_notes(out, active, tokens["active_disclosure"])
+        tables.read_rows(out, active.key, tokens["active_disclosure"], tables.block_specs(active))
+    variant = None
+    if "applications" in tokens:
+        variant = _read_applications(out, fmt, tokens["applications"])
+    if "review_litigation" in tokens:
+        tables.read_review(out, fmt, tokens["review_litigation"])
+    return variant
+
+
+def _read_applications(out: Collector, fmt: Format, tokens: list) -> str | None:
+    table = tables.grid_table(fmt, "applications")
+    rows = tables.application_rows(fmt, region_text(tokens))
+    tables.grid_notes(out, table, tokens)
+    tables.read_rows(out, table.key, tokens, tables.grid_specs(table, rows))
+    if rows == table.rows:
+        return None
+    theirs = next(f for f in FORMATS.values() if tables.grid_table(f, "applications").rows == rows)
+    lost = [r for r in table.rows if r not in rows]
+    keys = tuple(f.key for f in table.fields if f.row in {r.key for r in lost})
+    names = "、".join(r.label for r in lost)
+    out.note("I2", "warning", f"表三的“(六)其他处理”等行按{theirs.name}填报,与{fmt.name}不同:"
+             f"{names} 无法从报告中读出,未读取;报告中的数字另行保留", "applications", keys)
+    return theirs.id
+
+
+def _lead(source: Source, layout: Layout) -> str:
+    end = layout.sections[0].start - 1 if layout.sections else layout.end
+    return "\n".join(paragraphs(source.lines[layout.start:end], source.wrapped))
+
+
+def _narrative(source: Source, layout: Layout, fmt: Format,
+               notes: Findings) -> dict[str, list[Entry]]:
+    """Entries of each narrative section; a section heading met twice adds to the first."""
+    keys = {s.key for s in fmt.narrative_sections}
+    out: dict[str, list[Entry]] = {}
+    for section in layout.sections:
+        if section.key in keys:
+            lines = source.lines[section.start:section.end]
+            out.setdefault(section.key, []).extend(entries(lines, source.wrapped))
+    for s in fmt.narrative_sections:
+        if s.key not in out:
+            notes.add(Finding("I2", "info", f"未找到“{s.title}”一节"))
+    return out
+
+
+def _date_notes(layout: Layout, notes: Findings) -> None:
+    if layout.date_text and layout.date is None:
+        notes.add(Finding("I1", "warning", f"落款日期“{layout.date_text}”不是有效日期,未读取"))
+    elif layout.date_text is None:
+        notes.add(Finding("I2", "info", "未找到落款日期"))
+
+
+# --- audit: the sum rules on what was read ---
+
+def audit(result: ImportResult) -> Findings:
+    """Findings of ``validate`` that do not rest on an unknown cell, plus the rules of the
+    format whose table 三 rows the report follows, over the numbers only it has."""
+    unknown = result.uncertain
+    out, skipped = Findings(), 0
+    for finding in validate(result.report):
+        if unknown & set(finding.fields):
+            skipped += 1
+        else:
+            out.add(finding)
+    out.extend(_variant_findings(result))
+    if skipped:
+        out.add(Finding("I2", "info", f"有 {skipped} 项勾稽关系或文字核对涉及未能读取的单元格,"
+                        "未作判断"))
+    return out
+
+
+def _variant_findings(result: ImportResult) -> list[Finding]:
+    if not result.variant or not result.extra:
+        return []
+    fmt = get_format(result.variant)
+    values = {**result.report.values, **result.extra}
+    report = Report(fmt, result.report.agency, result.report.year, values=values)
+    extra = set(result.extra)
+    return [f for eq in fmt.equations if eq.table == "applications"
+            for f in check_equation(report, eq, None) if extra & set(f.fields)]
+
+
+def import_and_audit(path: str | Path, **options) -> ImportResult:
+    """Import, then add the audit's findings to the import's own (I1, I2)."""
+    result = import_report(path, **options)
+    result.findings.extend(audit(result))
+    return result

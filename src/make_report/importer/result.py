@@ -1,0 +1,99 @@
+"""What an import gives back, and the one place its findings (I1, I2) are worded.
+
+A number the importer cannot read is never guessed: the field stays out of
+``report.values`` (so a workbook leaves it blank) and is listed in ``unread``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from make_report.findings import Finding, Findings, Severity
+from make_report.importer.text import parse_value
+from make_report.importer.walk import Token
+from make_report.model import Report, Value
+from make_report.spec import Field, Format
+
+
+@dataclass
+class ImportResult:
+    report: Report
+    findings: Findings
+    unread: list[str]
+    """Field keys the report has no readable number for (blank, unplaceable, missing)."""
+    labels: dict[str, str]
+    """Field key -> the report's own "row label·column label", for messages."""
+    blank: list[str] = field(default_factory=list)
+    """The unread fields whose cell the report shows empty (or as a dash)."""
+    extra: dict[str, Value] = field(default_factory=dict)
+    """Numbers the report has but its format lacks, e.g. a 2021 report's single (六) row."""
+    source: Path | None = None
+    variant: str | None = None
+    """Id of the other format whose table 三 rows the report follows (drift), if any."""
+
+    @property
+    def uncertain(self) -> set[str]:
+        """Unread fields whose number exists in the report but could not be placed."""
+        return set(self.unread) - set(self.blank)
+
+
+def _column(f: Field) -> int | str | None:
+    return int(f.column) if f.column is not None and f.column.isdigit() else f.column
+
+
+class Collector:
+    """Values, labels and findings as the table readers place cells."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.values: dict[str, Value] = {}
+        self.extra: dict[str, Value] = {}
+        self.blank: list[str] = []
+        self.labels = {f.key: f.label for f in fmt.fields}
+        self.findings = Findings()
+        self.numbers = {s.table: s.number for s in fmt.sections if s.table}
+
+    def where(self, table: str, key: str | None = None) -> str:
+        name = f"表{self.numbers.get(table, '')}"
+        return f"{name} {self.labels.get(key, key)}" if key else name
+
+    def note(self, rule: str, severity: Severity, message: str, table: str | None = None,
+             keys: tuple[str, ...] = ()) -> None:
+        f = self.fmt.field_map.get(keys[0]) if len(keys) == 1 else None
+        self.findings.add(Finding(rule, severity, message, table, f.row if f else None,
+                                  _column(f) if f else None, keys))
+
+    def own_label(self, keys: tuple[str, ...], row_label: str) -> None:
+        """Name cells after the report's own row label (it may differ from the official)."""
+        for key in keys:
+            f = self.fmt.field_map.get(key)
+            if f is not None:
+                self.labels[key] = f"{row_label}·{f.column_label}" if f.column_label else row_label
+
+    def put(self, key: str, token: Token, kind: str, table: str) -> None:
+        """One cell: a number is kept; a blank or an unreadable cell becomes an I1 warning."""
+        if token.kind == "blank":
+            self.blank.append(key)
+            shown = f"为“{token.text}”" if token.text else "为空白"
+            self.note("I1", "warning", f"{self.where(table, key)} 单元格{shown},未读取(不按 0 计)",
+                      table, (key,))
+            return
+        value = parse_value(token.text, kind)  # type: ignore[arg-type]
+        if value is None:
+            self.note("I1", "warning", f"{self.where(table, key)} 不是数字(“{token.text}”),未读取",
+                      table, (key,))
+        elif key in self.fmt.field_map:
+            self.values[key] = value
+        else:
+            self.extra[key] = value
+
+    def unplaced(self, table: str, tokens: list[Token]) -> None:
+        """Numbers left over after the official cells were filled: named, never used."""
+        for token in tokens:
+            if token.kind == "value":
+                self.note("I1", "warning", f"{self.where(table)} 多出的数字“{token.text}”"
+                          "无法对应到官方表格的单元格,未读取", table)
+
+    def unread_keys(self) -> list[str]:
+        return [f.key for f in self.fmt.fields if f.key not in self.values]

@@ -1,0 +1,240 @@
+"""A published report file as lines: text lines, and table rows with their cells.
+
+Every input (.txt, .html, .docx) boils down to the same list, so the rest of the importer
+never knows where the text came from. A table row lists the cells that begin in it: a
+cell merged across columns appears once, a cell merged down appears only in its first row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from make_report.errors import InputError
+from make_report.importer.text import is_blank_cell, squash
+
+LineKind = Literal["text", "delimited", "grid"]
+SUFFIXES = (".txt", ".html", ".htm", ".docx")
+HEADER_KEYS = re.compile(r"(URL|YEAR|FORMAT|SOURCE|TITLE):.*")
+WRAP_WIDTH = 45
+"""Characters a line of a PDF's text has at most (a page holds about 28)."""
+SKIP_TAGS = frozenset({"script", "style", "head", "noscript", "template", "select", "button"})
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+    "header", "footer", "nav", "aside", "main", "blockquote", "pre", "dd", "dt", "dl",
+    "center", "form", "figure", "figcaption", "caption", "tr", "td", "th", "table", "hr",
+    "address",
+})
+
+
+@dataclass(frozen=True)
+class Line:
+    cells: tuple[str, ...]
+    kind: LineKind = "text"
+
+    @property
+    def text(self) -> str:
+        """The line as one string (cells joined), for headings and narrative."""
+        if self.kind == "text":
+            return self.cells[0] if self.cells else ""
+        return " ".join(c.strip() for c in self.cells if c.strip())
+
+
+@dataclass(frozen=True)
+class Source:
+    lines: tuple[Line, ...]
+    wrapped: bool
+    """Plain text, where a paragraph may be wrapped over several lines."""
+
+
+def load(path: Path) -> Source:
+    """The lines of a .txt, .html/.htm or .docx report; unreadable files raise InputError."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"{path.name}:无法导入该类型的文件,请提供 .docx、.html 或 .txt 格式的报告。")
+    if not path.exists():
+        raise InputError(f"{path.name}:文件不存在。")
+    if suffix == ".docx":
+        return Source(tuple(docx_lines(path)), wrapped=False)
+    text = decode(path.read_bytes())
+    if suffix in (".html", ".htm"):
+        return Source(tuple(html_lines(text)), wrapped=False)
+    lines = text_lines(text)
+    return Source(tuple(lines), wrapped=looks_wrapped(lines))
+
+
+def looks_wrapped(lines: list[Line]) -> bool:
+    """Text of a PDF: most prose lines are short, cut at the page width mid-sentence."""
+    prose = [len(line.text.strip()) for line in lines
+             if line.kind == "text" and any(p in line.text for p in "，,。")]
+    short = sum(1 for n in prose if n <= WRAP_WIDTH)
+    return bool(prose) and short >= 0.6 * len(prose)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (which covers GBK)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def text_lines(text: str) -> list[Line]:
+    """Plain text: a line with tabs or pipes is a table row, any other line is text."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "").split("\n")
+    out = []
+    for line in _strip_header(raw):
+        if "\t" in line:
+            out.append(Line(tuple(line.split("\t")), "delimited"))
+        elif line.count("|") >= 2:
+            out.append(Line(tuple(line.strip().strip("|").split("|")), "delimited"))
+        else:
+            out.append(Line((line,)))
+    return out
+
+
+def _strip_header(lines: list[str]) -> list[str]:
+    """Drop a ``URL:``/``YEAR:``/``FORMAT:`` preamble a collector put above the report."""
+    n = 0
+    while n < len(lines) and HEADER_KEYS.fullmatch(lines[n].strip()):
+        n += 1
+    return lines[n:] if n else lines
+
+
+def html_lines(text: str) -> list[Line]:
+    import lxml.html
+
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    if not text.strip():
+        return []
+    root = lxml.html.document_fromstring(text)
+    walker = _HtmlWalker()
+    body = root.find("body")
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    return walker.lines
+
+
+class _HtmlWalker:
+    """Document order: block elements end a line, data tables become rows of cells."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        """End the current line; whitespace collapses as a browser shows it (not &nbsp;)."""
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self.buffer))
+        self.buffer = []
+        if text.strip() or is_blank_cell(text):
+            self.lines.append(Line((text.strip(" \t\r\n"),)))
+
+    def walk(self, el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in SKIP_TAGS or not tag:
+            self._tail(el)
+            return
+        if tag == "table" and is_data_table(el.xpath("./tr|./*/tr"), el.xpath(".//table")):
+            self.flush()
+            self.lines.extend(_html_rows(el))
+        elif tag == "br":
+            self.flush()
+        else:
+            if tag in BLOCK_TAGS:
+                self.flush()
+            self.buffer.append(el.text or "")
+            for child in el:
+                self.walk(child)
+            if tag in BLOCK_TAGS:
+                self.flush()
+        self._tail(el)
+
+    def _tail(self, el) -> None:
+        if el.tail:
+            self.buffer.append(el.tail)
+
+
+def is_data_table(rows: list, nested: list) -> bool:
+    """A table of figures, not a page or text box laid out as a table: no tables inside,
+    at least two rows, and a row of at least two cells."""
+    return not nested and len(rows) >= 2 and max(len(_cells(r)) for r in rows) >= 2
+
+
+def _cells(row) -> list:
+    return [c for c in row if isinstance(c.tag, str) and c.tag.split("}")[-1] in ("td", "th", "tc")]
+
+
+def _html_rows(table) -> list[Line]:
+    rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    return [Line(tuple(squash(c.text_content()) for c in tr.xpath("./td|./th")), "grid")
+            for tr in rows]
+
+
+def docx_lines(path: Path) -> list[Line]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path.name}:文件已损坏或不是有效的 Word 文档,无法读取"
+                         f"({type(exc).__name__})。") from None
+    out: list[Line] = []
+    _docx_block(document.element.body, out)
+    return out
+
+
+def _docx_block(parent, out: list[Line]) -> None:
+    from docx.oxml.ns import qn
+
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            out.extend(Line((part,)) for part in _paragraph_text(child).split("\n"))
+        elif child.tag == qn("w:tbl"):
+            rows = child.findall(qn("w:tr"))
+            if not is_data_table(rows, child.findall(".//" + qn("w:tbl"))):
+                for tc in (tc for tr in rows for tc in tr.findall(qn("w:tc"))):
+                    _docx_block(tc, out)
+            else:
+                out.extend(_docx_rows(child))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _docx_block(content, out)
+
+
+def _paragraph_text(p) -> str:
+    from docx.oxml.ns import qn
+
+    parts = []
+    for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        else:
+            parts.append(" " if node.tag == qn("w:tab") else "\n")
+    return "".join(parts)
+
+
+def _docx_rows(tbl) -> list[Line]:
+    """Rows of a Word table; a cell continuing a vertical merge (w:vMerge) is left out."""
+    from docx.oxml.ns import qn
+
+    rows = []
+    for tr in tbl.iter(qn("w:tr")):
+        cells = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            vmerge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            if vmerge is not None and vmerge.get(qn("w:val")) != "restart":
+                continue
+            text = " ".join(_paragraph_text(p) for p in tc.iterchildren(qn("w:p")))
+            cells.append(squash(text))
+        rows.append(Line(tuple(cells), "grid"))
+    return rows

@@ -1,0 +1,181 @@
+"""Walk a table's text: labels steer, numbers fill the official rows in their order.
+
+Whatever the layout (one value per line, tabs, pipes, aligned PDF columns, Word or HTML
+cells), a table region becomes one stream of label, value and blank tokens. The walker
+expects the official rows in order; a row label found before a group of numbers confirms
+(or advances) the row, and numbers without a label take the next row, so labels that a
+PDF's text moved elsewhere do not lose the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from make_report.importer.source import Line
+from make_report.importer.text import (
+    find_label,
+    is_blank_cell,
+    is_dash,
+    is_footer,
+    is_number,
+    norm,
+    squash,
+)
+
+TokenKind = Literal["label", "value", "blank"]
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One official row as the walker sees it: its label and the field keys of its cells."""
+
+    key: str
+    label: str
+    keys: tuple[str, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.keys)
+
+
+@dataclass
+class Walk:
+    placed: list[tuple[RowSpec, list[Token], str | None]] = field(default_factory=list)
+    """(row, its cells, the report's own label for it or None)."""
+    short: list[tuple[RowSpec, list[Token]]] = field(default_factory=list)
+    """Rows followed by fewer numbers than they have cells: which is missing is unknown."""
+    missing: list[RowSpec] = field(default_factory=list)
+    unlabelled: list[RowSpec] = field(default_factory=list)
+    leftover: list[Token] = field(default_factory=list)
+
+
+def tokenize(lines: Sequence[Line], first: int = 0) -> list[Token]:
+    """A table region as tokens; around a real (Word/HTML) table, prose is left out."""
+    grid = any(line.kind == "grid" for line in lines)
+    out: list[Token] = []
+    for n, line in enumerate(lines, start=first):
+        if grid and line.kind != "grid":
+            continue
+        out.extend(_text_tokens(line.cells[0], n) if line.kind == "text" else _row_tokens(line, n))
+    return out
+
+
+def _text_tokens(text: str, n: int) -> list[Token]:
+    if is_blank_cell(text):
+        return [Token("blank", "", n)]
+    if not text.strip() or is_footer(text) or "。" in text:
+        return []
+    out: list[Token] = []
+    for piece in text.split():
+        kind: TokenKind = "value" if is_number(piece) else "blank" if is_dash(piece) else "label"
+        if kind == "label" and out and out[-1].kind == "label":
+            out[-1] = Token("label", out[-1].text + piece, n)
+        else:
+            out.append(Token(kind, piece, n))
+    return out
+
+
+def _row_tokens(line: Line, n: int) -> list[Token]:
+    """Cells of a table row; empty cells count only where numbers belong."""
+    cells = [squash(c) for c in line.cells]
+    kinds = ["value" if is_number(c) else "blank" if not c or is_dash(c) else "label"
+             for c in cells]
+    labels = [i for i, k in enumerate(kinds) if k == "label"]
+    values = [i for i, k in enumerate(kinds) if k == "value"]
+    out = []
+    for i, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
+        if kind == "blank" and not _data_blank(i, line.kind, labels, values):
+            continue
+        if kind == "label" and len(cell.split()) > 1 and all(is_number(p) for p in cell.split()):
+            out.extend(Token("value", p, n) for p in cell.split())
+            continue
+        out.append(Token(kind, cell, n))  # type: ignore[arg-type]
+    return out
+
+
+def _data_blank(i: int, kind: str, labels: list[int], values: list[int]) -> bool:
+    """Grid: any empty cell right of the labels; delimited text: only between two numbers."""
+    if kind == "grid":
+        return bool(values) and i > (labels[-1] if labels else -1)
+    return bool(values) and values[0] < i < values[-1]
+
+
+def groups(tokens: Sequence[Token]) -> Iterator[tuple[str, list[Token]]]:
+    """(label text before, the numbers and blanks that follow) pairs, in order."""
+    labels: list[str] = []
+    values: list[Token] = []
+    for token in tokens:
+        if token.kind == "label":
+            if values:
+                yield "".join(labels), values
+                labels, values = [], []
+            labels.append(norm(token.text))
+        else:
+            values.append(token)
+    yield "".join(labels), values
+
+
+def walk(tokens: Sequence[Token], rows: Sequence[RowSpec]) -> Walk:
+    out = Walk()
+    i = 0
+    for pending, values in groups(tokens):
+        own = None
+        if values and i < len(rows):
+            j, own = locate(rows, i, pending)
+            out.missing.extend(rows[i:j])
+            i = j
+        i = _fill(out, rows, i, values, own)
+    out.missing.extend(rows[i:])
+    return out
+
+
+def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
+          own: str | None) -> int:
+    """Numbers after one label: the labelled row first, further full rows in order."""
+    pos = 0
+    while pos < len(values):
+        if i >= len(rows):
+            out.leftover.extend(values[pos:])
+            break
+        row = rows[i]
+        chunk = values[pos : pos + row.width]
+        if pos and all(t.kind == "blank" for t in chunk):
+            out.leftover.extend(chunk)  # empty cells after a row, not a row of their own
+            pos += len(chunk)
+            continue
+        pos += len(chunk)
+        if len(chunk) < row.width:
+            out.short.append((row, chunk))
+        else:
+            out.placed.append((row, chunk, own))
+            if own is None:
+                out.unlabelled.append(row)
+        own = None
+        i += 1
+    return i
+
+
+def locate(rows: Sequence[RowSpec], i: int, pending: str) -> tuple[int, str | None]:
+    """The row a labelled group of numbers belongs to: the expected one, or a later one
+    whose label is there (rows in between are missing); unrecognised text keeps the order."""
+    if not pending:
+        return i, None
+    for j in range(i, len(rows)):
+        found = find_label(rows[j].label, pending)
+        if found:
+            return j, found
+    return i, None
+
+
+def region_text(tokens: Sequence[Token]) -> str:
+    """All label text of a region in normal form, for telling formats and variants apart."""
+    return "".join(norm(t.text) for t in tokens if t.kind == "label")

@@ -1,0 +1,69 @@
+"""Where the reference reports are, and their hand-read numbers as field key -> value."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from make_report.spec import Format, GridTable
+
+DATA = Path(__file__).parent / "data"
+
+
+def shared_dir() -> Path | None:
+    """``shared/`` beside the checkout (X/main, X/shared), or $MAKE_REPORT_SHARED."""
+    candidates = [Path(os.environ["MAKE_REPORT_SHARED"])] if "MAKE_REPORT_SHARED" in os.environ else []
+    candidates.append(Path(__file__).resolve().parents[2] / "shared")
+    for path in candidates:
+        if (path / "reference-reports").is_dir():
+            return path / "reference-reports"
+    return None
+
+
+def reference(name: str) -> Path:
+    base = shared_dir()
+    if base is None:
+        pytest.skip("reference reports not found: put shared/ beside the repository "
+                    "or set MAKE_REPORT_SHARED to its path")
+    return base / name
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def expected_cells(data: dict, fmt: Format) -> dict[str, object]:
+    """Field key -> expected value (None: the report leaves the cell blank or lacks it),
+    plus the keys of rows the format lacks (a 2021 report's single (六) row)."""
+    review = data["review_litigation"]
+    if isinstance(review, list):  # more/*.expected.json: one list of 15
+        table = fmt.table("review_litigation")
+        data = {**data, "review_litigation": {}}
+        for f, value in zip(table.fields, review, strict=True):
+            data["review_litigation"].setdefault(f.row, []).append(value)
+    out: dict[str, object] = {}
+    for f in fmt.fields:
+        out[f.key] = _dig(data, fmt, f.table, f.row, f.column)
+    for row, values in data["applications"].items():
+        if values is not None and f"applications.{row}.0" not in out:
+            out.update({f"applications.{row}.{i}": v for i, v in enumerate(values)})
+    return out
+
+
+def _dig(data: dict, fmt: Format, table: str, row: str, column: str | None) -> object:
+    node = data[table].get(row)
+    if node is None:
+        return None
+    if isinstance(fmt.table(table), GridTable):
+        return node[int(column or 0)]
+    return node if column is None else node[column]
+
+
+def same(expected: object, found: object) -> bool:
+    if expected is None or found is None:
+        return expected is found
+    return Decimal(str(expected)) == Decimal(str(found))
