@@ -40,21 +40,59 @@ class CheckResult:
         }
 
 
+PUBLISHED = {".docx", ".html", ".htm", ".txt"}
+"""Already-published reports, read by the importer rather than as workbooks."""
+
+
 def read(path: str | Path, format_id: str | None = None) -> ReadResult:
-    """A workbook (.xlsx) or interchange JSON (.json) as a report, with reading findings."""
+    """A workbook (.xlsx), interchange JSON (.json) or a published report as a report."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         report, findings = _load_json(path, format_id)
         return ReadResult(report, findings, {}, path)
+    if path.suffix.lower() in PUBLISHED:
+        from make_report.importer import import_report
+
+        imported = import_report(path, format_id=format_id)
+        return ReadResult(imported.report, imported.findings, {}, path)
     return read_workbook(path, format_id)
 
 
-def check(path: str | Path, format_id: str | None = None) -> CheckResult:
-    """Read, then run every single-year rule; findings are cell-addressed for workbooks."""
-    result = read(path, format_id)
-    result.findings.extend(validate(result.report, result.cells))
-    result.findings.extend(template_findings(result.report, result.cells))
-    return CheckResult(result.report, result.findings, result.cells, Path(path))
+def check(path: str | Path, format_id: str | None = None,
+          previous: str | Path | None = None) -> CheckResult:
+    """Read, then run every rule; findings are cell-addressed for workbooks. A published
+    report is audited with its own labels; ``previous`` adds the cross-year rules."""
+    path = Path(path)
+    if path.suffix.lower() in PUBLISHED:
+        from make_report.importer import import_and_audit
+
+        imported = import_and_audit(path, format_id=format_id)
+        result = ReadResult(imported.report, imported.findings, {}, path)
+        unknown = set(imported.unread)
+    else:
+        result = read(path, format_id)
+        result.findings.extend(validate(result.report, result.cells))
+        result.findings.extend(template_findings(result.report, result.cells))
+        unknown = set()
+    if previous is not None:
+        from make_report.crossyear import check_years
+
+        last = read(previous)
+        result.findings.extend(check_years(result.report, last.report, result.cells,
+                                           unknown=unknown))
+    return CheckResult(result.report, result.findings, result.cells, path)
+
+
+def import_published(path: str | Path, output: str | Path, *, force: bool = False,
+                     format_id: str | None = None) -> tuple[Path, Findings]:
+    """A published report (.docx/.html/.txt) as a standard workbook; unread cells stay empty."""
+    from make_report.importer import import_report
+    from make_report.writers.xlsx_template import write_workbook
+
+    output = _new_workbook_path(output, force)
+    imported = import_report(path, format_id=format_id)
+    write_workbook(imported.report.format, output, imported.report)
+    return output, imported.findings
 
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
@@ -96,7 +134,8 @@ class BuildResult:
 
 def build(path: str | Path, output: str | Path | None = None, *, force: bool = False,
           templates: Path | None = None, reference_docx: Path | None = None,
-          format_id: str | None = None, html: bool = False, pdf: bool = False) -> BuildResult:
+          format_id: str | None = None, html: bool = False, pdf: bool = False,
+          previous: str | Path | None = None) -> BuildResult:
     """Check, then write the Word report (and HTML, PDF); with errors nothing is written
     unless ``force``."""
     from make_report.narrative import NarrativeError
@@ -104,7 +143,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     from make_report.writers.docx import build_document
 
     source = Path(path)
-    result = check(source, format_id)
+    result = check(source, format_id, previous)
     if not result.valid and not force:
         return BuildResult(result, [])
     target = Path(output) if output else default_output(source, result.report.title, ".docx")
@@ -148,18 +187,17 @@ def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
 
 def template(path: str | Path, *, year: int | None = None, agency: str | None = None,
              data: str | Path | None = None, format_id: str | None = None,
-             force: bool = False) -> Path:
-    """Write the standard workbook, blank or filled from interchange JSON."""
+             force: bool = False, previous: str | Path | None = None) -> Path:
+    """Write the standard workbook: blank, filled from interchange JSON, or started from
+    last year's report (``previous``: agency, next year, carry-over, headings)."""
     from make_report.writers.xlsx_template import write_workbook
 
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"{path.name}:输出文件名应以 .xlsx 结尾。")
-    if path.exists() and not force:
-        raise InputError(f"{path.name}:文件已存在,为免覆盖已填写的内容,未写入。"
-                         "请换一个文件名,或加 --force 覆盖。")
-    _check_folder(path)
-    if data is not None:
+    path = _new_workbook_path(path, force)
+    if previous is not None:
+        from make_report.importer import next_year_report
+
+        report = next_year_report(read(previous).report)
+    elif data is not None:
         report, findings = _load_json(Path(data), format_id)
         if findings.errors:
             raise InputError(f"{Path(data).name}:{findings.errors[0].message}")
@@ -199,6 +237,18 @@ def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
         raise InputError(f"{path.name}:不是有效的报告数据 JSON({exc})。") from None
     except UnknownFormat as exc:
         raise InputError(f"{path.name}:{exc}") from None
+
+
+def _new_workbook_path(path: str | Path, force: bool) -> Path:
+    """A workbook output: .xlsx, in an existing folder, never over a filled workbook."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"{path.name}:输出文件名应以 .xlsx 结尾。")
+    if path.exists() and not force:
+        raise InputError(f"{path.name}:文件已存在,为免覆盖已填写的内容,未写入。"
+                         "请换一个文件名,或加 --force 覆盖。")
+    _check_folder(path)
+    return path
 
 
 def _check_folder(path: Path) -> None:

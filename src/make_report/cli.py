@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 
 FormatOpt = Annotated[str | None, typer.Option("--format", help="强制使用的格式:2021 或 2019")]
+PreviousOpt = Annotated[Path | None, typer.Option(
+    "--previous", help="上一年的报告或工作簿,用于跨年度检查(上年结转等)")]
 
 
 @app.command()
@@ -31,27 +33,31 @@ def template(
     agency: Annotated[str | None, typer.Option("--agency", help="机关名称")] = None,
     year: Annotated[int | None, typer.Option("--year", help="报告年度,默认上一年")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="从数据 JSON 填写")] = None,
+    from_report: Annotated[Path | None, typer.Option(
+        "--from", help="从上一年的报告(.xlsx/.docx/.html/.txt)开始:结转数和标题预先填好")] = None,
     format_id: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
-    """生成标准工作簿(空白,或用 --data 的数据填写)。"""
+    """生成标准工作簿(空白,用 --data 的数据填写,或用 --from 从上一年报告开始)。"""
     from make_report import api
 
     path = api.template(output, year=year, agency=agency, data=data, format_id=format_id,
-                        force=force)
+                        force=force, previous=from_report)
     _say(f"已生成标准工作簿:{path}")
 
 
 @app.command()
 def check(
-    workbook: Annotated[Path, typer.Argument(help="填写好的工作簿 .xlsx(或数据 .json)")],
+    workbook: Annotated[Path, typer.Argument(
+        help="填写好的工作簿 .xlsx,数据 .json,或已发布的报告 .docx/.html/.txt")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
+    previous: PreviousOpt = None,
     format_id: FormatOpt = None,
 ) -> None:
-    """检查工作簿中的数字和勾稽关系,不生成报告。"""
+    """检查工作簿(或已发布的报告)中的数字和勾稽关系,不生成报告。"""
     from make_report import api
 
-    result = api.check(workbook, format_id)
+    result = api.check(workbook, format_id, previous)
     if as_json:
         import json
 
@@ -94,6 +100,7 @@ def build(
                                                         help="使用该 Word 文档中的样式")] = None,
     html: Annotated[bool, typer.Option("--html", help="同时生成网页版(.html)")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF(需要 LibreOffice)")] = False,
+    previous: PreviousOpt = None,
     format_id: FormatOpt = None,
 ) -> None:
     """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
@@ -101,7 +108,8 @@ def build(
     from make_report.console import print_findings
 
     result = api.build(workbook, output, force=force, templates=templates,
-                       reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf)
+                       reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf,
+                       previous=previous)
     shown = [f for f in result.check.findings if f.severity != "info"]
     if shown or not result.written:
         print_findings(result.check.findings, workbook.name)
@@ -153,11 +161,28 @@ def summary(
     raise typer.Exit(0 if included == len(items) else 1)
 
 
+@app.command("import")
+def import_(
+    report: Annotated[Path, typer.Argument(help="已发布的报告 .docx/.html/.txt")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写出的标准工作簿 .xlsx")],
+    format_id: FormatOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    """把已发布的报告导入为标准工作簿;读不出的格子留空并逐个列出。"""
+    from make_report import api
+    from make_report.console import print_findings
+
+    path, findings = api.import_published(report, output, force=force, format_id=format_id)
+    if len(findings):
+        print_findings(findings, report.name)
+    _say(f"已导入为标准工作簿:{path}")
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "--help", "-h", "--version"}
+COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help", "-h", "--version"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         message = usage_message(exc)
         typer.secho(f"无法处理:{message or internal_error(exc)}", err=True, fg="red")
         return 2 if message else 3
+    if code == 130:  # Ctrl-C: typer turns KeyboardInterrupt into exit code 130
+        typer.echo("已中止:未完成的文件没有写入,原有的文件保持不变。", err=True)
     return code if isinstance(code, int) else 0
 
 

@@ -44,7 +44,8 @@ def carried_over(report: Report, previous: Report, cells: Mapping[str, Location]
         expected, found = previous.value(source), report.value(f.key)
         if expected == found:
             continue
-        prefix, sheet, addr = place([f.key], cells, fields[f.key].label)
+        prefix, sheet, addr = place([f.key], cells, fields[f.key].label,
+                                    report.format.table_name(f.table))
         msg = f"{prefix} 应为 {expected}(上年报告“{last[source].row_label}”),实为 {found}"
         yield Finding("Y1", "error", msg, f.table, f.row, _column(f), (f.key, source),
                       sheet, addr, expected, found)
@@ -63,7 +64,8 @@ def stock(report: Report, previous: Report, cells: Mapping[str, Location] | None
         found = report.value(in_force.key)
         if expected == found:
             continue
-        prefix, sheet, addr = place([in_force.key], cells, in_force.label)
+        prefix, sheet, addr = place([in_force.key], cells, in_force.label,
+                                    report.format.table_name(in_force.table))
         msg = (f"{prefix} 应为 {expected}(上年{in_force.column_label} {previous.value(before)}"
                f" + {issued.column_label} {report.value(issued.key)}"
                f" − {abolished.column_label} {report.value(abolished.key)}),实为 {found}")

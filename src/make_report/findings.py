@@ -62,11 +62,13 @@ def _plain(value: object) -> object:
     return value
 
 
-def place(fields: Iterable[str], cells: Mapping[str, Location] | None, labels: str) -> tuple:
-    """Where a finding is: ``(prefix, sheet, cells)``, prefix like ``三、依申请公开!J31``."""
+def place(fields: Iterable[str], cells: Mapping[str, Location] | None, labels: str,
+          table_name: str = "") -> tuple:
+    """Where a finding is: ``(prefix, sheet, cells)``, prefix like ``三、依申请公开!J31 …``,
+    or ``表三 …`` for a report that has no cells (a published one)."""
     locs = [cells[f] for f in fields if cells and f in cells]
     if not locs:
-        return labels, None, ()
+        return (f"{table_name} {labels}" if table_name else labels), None, ()
     sheet = locs[0].sheet
     addr = "+".join(loc.cell for loc in locs)
     return f"{sheet}!{addr} {labels}", sheet, tuple(loc.cell for loc in locs)

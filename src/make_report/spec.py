@@ -222,6 +222,10 @@ class Format:
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
 
+    def table_name(self, key: str) -> str:
+        """表三 for applications: how people name a table of the report."""
+        return next((f"表{s.number}" for s in self.sections if s.table == key), "")
+
     @property
     def narrative_sections(self) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.table is None)

@@ -34,7 +34,8 @@ def check_values(report: Report, cells: Mapping[str, Location] | None) -> Iterat
         elif f.kind != "signed" and v < 0:
             wrong = "不能为负数"
         if wrong:
-            prefix, sheet, addr = place([f.key], cells, f.label)
+            prefix, sheet, addr = place([f.key], cells, f.label,
+                                        report.format.table_name(f.table))
             yield Finding("N1", "error", f"{prefix} {wrong},实为 {v}", f.table, f.row,
                           _column(f.column), (f.key,), sheet, addr, None, v)
 
@@ -58,7 +59,7 @@ def check_equation(report: Report, eq: Equation,
                  else f"{first.row_label}·{labels}")
         if len(left) > 1:
             label += " 之和"
-        prefix, sheet, addr = place(left, cells, label)
+        prefix, sheet, addr = place(left, cells, label, report.format.table_name(eq.table))
         msg = f"{prefix} 应为 {expected}({eq.basis}),实为 {found}"
         yield Finding(eq.id, "error", msg, eq.table, first.row, _column(first.column),
                       tuple(left + right),
