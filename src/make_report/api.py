@@ -233,10 +233,12 @@ def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
         if format_id:
             data["format"] = format_id
         return report_from_dict(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path.name}:不是有效的报告数据 JSON({exc})。") from None
-    except UnknownFormat as exc:
+    except UnknownFormat as exc:  # a ValueError too: catch it first
         raise InputError(f"{path.name}:{exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        from make_report.errors import json_problem
+
+        raise InputError(f"{path.name}:不是有效的报告数据 JSON({json_problem(exc)})。") from None
 
 
 def _new_workbook_path(path: str | Path, force: bool) -> Path:

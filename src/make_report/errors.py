@@ -99,3 +99,20 @@ def internal_error(exc: BaseException) -> str:
     """Never a traceback for a clerk; MAKE_REPORT_DEBUG=1 shows it to a developer."""
     return (f"程序内部错误({type(exc).__name__})。请把所用的工作簿和这条信息发给技术支持;"
             "设置环境变量 MAKE_REPORT_DEBUG=1 可显示详细信息。")
+
+
+def json_problem(exc: BaseException) -> str:
+    """What is wrong with an interchange JSON file, without Python's English."""
+    import json
+    import re
+
+    if isinstance(exc, json.JSONDecodeError):
+        return f"第 {exc.lineno} 行第 {exc.colno} 列不符合 JSON 语法"
+    if isinstance(exc, UnicodeDecodeError):
+        return "文件不是 UTF-8 编码"
+    if isinstance(exc, RecursionError):
+        return "嵌套层数过多"
+    if isinstance(exc, KeyError) and exc.args:
+        return f"缺少“{exc.args[0]}”"
+    text = str(exc)
+    return text if re.search(r"[\u4e00-\u9fff]", text) else "内容的结构与交换格式不符"

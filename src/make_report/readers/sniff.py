@@ -106,10 +106,10 @@ def _check_kind(names: set[str], name: str) -> None:
 
 def _refusal(name: str, exc: Refused) -> str:
     where = f"{exc.sheet}!{exc.ref}"
-    part = f"工作表“{exc.sheet}”" if exc.sheet else f"部件 {exc.part}"
+    part = f"工作表“{exc.sheet}”" if exc.sheet else f"部件 {exc.part} "
     limits = f"标准工作簿最多 {MAX_ROWS} 行、{MAX_COLS} 列"
     return {
-        "doctype": f"{name}:{part} 含有 XML 文档类型定义(DOCTYPE 或 ENTITY),"
+        "doctype": f"{name}:{part}含有 XML 文档类型定义(DOCTYPE 或 ENTITY),"
                    "Excel 和 WPS 保存的工作簿不会有这种内容,可能是恶意构造的文件,已拒绝读取。",
         "range": f"{name}:{where} 超出了工作簿的正常范围({limits}),已拒绝读取。"
                  "请删除多余的行和列后再试。",
