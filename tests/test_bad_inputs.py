@@ -414,6 +414,15 @@ CASES = [
              "去年的报告.docx:未找到报告标题或“一、总体情况”等章节标题,不像是政府信息公开工作年度报告,无法导入。"),
     unusable("a Word document named .xlsx", lambda tmp: real_docx(tmp).rename(tmp / IN) or tmp / IN,
              f"{IN}:这是 Word 文档,不是工作簿。请选择填写好的 .xlsx 工作簿。"),
+    unusable("an .xlsb", with_parts(lambda n, d: None, {"xl/workbook.bin": b"\x83\x01\x00"}),
+             f"{IN}:这是 Excel 二进制工作簿(.xlsb),本工具只读取 .xlsx。{SAVE_AS}"),
+    unusable("an .ods", with_parts(lambda n, d: None, {
+        "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+        "content.xml": b"<office:document-content/>", "META-INF/manifest.xml": b"<manifest/>"}),
+        f"{IN}:这是 OpenDocument 格式(.ods 或 .odt)的文件,本工具只读取 .xlsx。{SAVE_AS}"),
+    Case("macros beside the sheets (never run)", with_parts(
+        lambda n, d: d, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1Shell calc.exe"}),
+        f"已生成:$TMP/{OUT}\n", 0, commands=("build",), outputs=(OUT,)),
     unusable("an empty file", raw(b""), f"{IN}:文件是空的(0 字节),可能未保存完整。"),
     unusable("a truncated file", truncated, f"{IN}:文件已损坏(可能下载或复制不完整),无法打开。{SAVE_AS}"),
     unusable("an encrypted workbook",

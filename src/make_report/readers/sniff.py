@@ -99,6 +99,11 @@ def _check_kind(names: set[str], name: str) -> None:
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise InputError(f"{name}:这是 Word 文档,不是工作簿。请选择填写好的 .xlsx 工作簿。")
+        if "xl/workbook.bin" in names:
+            raise InputError(f"{name}:这是 Excel 二进制工作簿(.xlsb),本工具只读取 .xlsx。{SAVE_AS}")
+        if "content.xml" in names and "META-INF/manifest.xml" in names:
+            raise InputError(f"{name}:这是 OpenDocument 格式(.ods 或 .odt)的文件,本工具只读取 .xlsx。"
+                             f"{SAVE_AS}")
         if "index.xml" in names or any(n.startswith("Index/") for n in names):
             raise InputError(f"{name}:这是 Numbers 表格,不是 .xlsx 工作簿。{SAVE_AS}")
         raise InputError(f"{name}:压缩包中没有 Excel 工作簿内容,不是有效的 .xlsx 文件。{SAVE_AS}")
