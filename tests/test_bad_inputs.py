@@ -635,3 +635,32 @@ def test_a_really_read_only_folder(tmp_path, capsys):
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o755)
+
+
+HELP = "用 make-report --help 查看用法。"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["check"], f"命令缺少“WORKBOOK”。{HELP}"),
+    (["check", "--bogus", IN], f"没有“--bogus”这个选项。{HELP}"),
+    (["template", "-o", IN, "--year", "去年"], f"“--year”的值无效,请检查。{HELP}"),
+    (["check", "a.xlsx", "b.xlsx"], f"命令中有多余的参数(一次只处理一个工作簿,批量处理请用 make-report batch)。{HELP}"),
+    ([IN, "-o"], f"选项“-o”后面缺少值或用法有误。{HELP}"),
+])
+def test_usage_errors_are_said_in_chinese(argv, message, capsys):
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"无法处理:{message}\n"
+
+
+def test_a_bug_is_one_sentence_and_exit_3_unless_debugging(tmp_path, monkeypatch, capsys):
+    from make_report import api
+
+    monkeypatch.setattr(api, "check", lambda *args, **kwargs: 1 / 0)
+    source = valid(tmp_path)
+    assert main(["check", str(source)]) == 3
+    assert capsys.readouterr().err == (
+        "无法处理:程序内部错误(ZeroDivisionError)。请把所用的工作簿和这条信息发给技术支持;"
+        "设置环境变量 MAKE_REPORT_DEBUG=1 可显示详细信息。\n")
+    monkeypatch.setenv("MAKE_REPORT_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(source)])
