@@ -7,7 +7,6 @@ document property; if the body no longer matches, someone edited the file since.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import zipfile
@@ -89,10 +88,8 @@ def save_docx(doc, target: Path) -> None:
     from make_report.writers.atomic import atomic_output
     from make_report.writers.ooxml import set_custom_property
 
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    with zipfile.ZipFile(buffer) as zf:
-        digest = hashlib.sha256(zf.read("word/document.xml")).hexdigest()
+    # the part's blob is exactly what save() writes as word/document.xml
+    digest = hashlib.sha256(doc.part.blob).hexdigest()
     set_custom_property(doc, STAMP, digest)
     with atomic_output(target) as tmp:
         doc.save(tmp)
