@@ -16,9 +16,11 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds.
 
     Whatever goes wrong (a full disk, Ctrl-C), the temporary file is removed and an existing
-    ``path`` is left exactly as it was; an OSError becomes one Chinese sentence.
+    ``path`` is left exactly as it was; an OSError becomes one Chinese sentence. The result
+    keeps the mode of the file it replaces, or gets the one open() would give.
     """
     path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
                                    dir=path.parent)
@@ -27,7 +29,7 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -17,7 +17,6 @@ from make_report.model import Report, format_date
 from make_report.narrative import render_context, render_template, render_text, split_paragraphs
 from make_report.spec import Section
 from make_report.writers import docx_styles, ooxml
-from make_report.writers.atomic import atomic_output
 from make_report.writers.docx_tables import add_table
 
 SUMMARY_TEMPLATES = {"applications": "applications_summary.j2",
@@ -36,10 +35,11 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
     """
+    from make_report.output import save_docx
+
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
                          where=where)
-    with atomic_output(path) as tmp:
-        doc.save(str(tmp))
+    save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
 
 
 def build_document(report: Report, *, templates: Path | None = None,

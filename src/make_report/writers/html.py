@@ -72,16 +72,11 @@ def render_html(report: Report, *, templates: Path | None = None,
 def write_html(report: Report, path: str | Path, *, templates: Path | None = None,
                where: Mapping[str, str] | None = None) -> None:
     """Render first, then replace the file in one step, so a failure leaves no half page.
-
-    The page is for a web server to publish, so it keeps the old file's mode or gets
-    0644, never the owner-only mode of the temporary file.
     """
     path = Path(path)
     text = render_html(report, templates=templates, where=where)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     with atomic_output(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        tmp.chmod(mode)
 
 
 class _Page:

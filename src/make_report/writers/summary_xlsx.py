@@ -7,7 +7,6 @@ named ``=HYPERLINK(...)`` must never become a live formula in the office's copy.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,7 +52,6 @@ def write_summary_workbook(items: list[SummaryItem], path: Path) -> None:
         st.fit_page(ws, landscape=ws.title != LEFT_OUT_SHEET)
     with atomic_output(path) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
 
 
 def _any_format(items: list[SummaryItem]) -> Format:

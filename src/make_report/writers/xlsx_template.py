@@ -6,8 +6,6 @@ workbook written here always reads back cell for cell.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,6 +17,7 @@ from make_report.layout import META_FIRST_ROW, META_ROWS, NARRATIVE_FIRST_ROW, w
 from make_report.model import Entry, Report
 from make_report.spec import Format, Section
 from make_report.writers import xlsx_style as st
+from make_report.writers.atomic import atomic_output
 from make_report.writers.xlsx_tables import write_table_sheet
 
 META_TITLE = "政府信息公开工作年度报告 基本信息"
@@ -47,7 +46,8 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) 
             _narrative_sheet(ws, section, _entries(section, report))
     wb.properties.title = report.title if report else META_TITLE
     wb.properties.creator = "make-report"
-    _save_atomic(wb, Path(path))
+    with atomic_output(Path(path)) as tmp:
+        wb.save(tmp)
 
 
 def _meta_sheet(ws: Worksheet, fmt: Format, cells: dict[str, str],
@@ -166,24 +166,3 @@ def _narrative_cell(cell: Cell, text: str) -> None:
     cell.alignment = st.WRAP
     cell.border = st.BORDER
     st.style_input(cell)
-
-
-def _save_atomic(wb: Workbook, path: Path) -> None:
-    """Save beside the target and rename, so a crash never leaves half a workbook."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx",
-                               dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """mkstemp makes owner-only files; give the workbook the permissions open() would."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
