@@ -1,8 +1,14 @@
-"""Findings shown to a clerk: a table in Chinese, errors first, then a one-line verdict."""
+"""Findings shown to a clerk: a table in Chinese, errors first, then a one-line verdict.
+
+Everything a clerk or a workbook supplies (messages quoting cells, file and agency names)
+goes to rich as ``Text``, never as markup: ``报告[b].xlsx`` and ``收到[/b]申请`` print as
+typed, and cannot break or restyle the output.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from make_report.findings import SEVERITY_ZH, Findings
 
@@ -10,11 +16,20 @@ ORDER = {"error": 0, "warning": 1, "info": 2}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-def print_findings(findings: Findings, name: str) -> None:
+def make_console(stderr: bool = False) -> Any:
+    """A console that prints text as given: no markup, emoji codes or highlighting."""
     from rich.console import Console
-    from rich.table import Table
 
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False,
+                   width=None if stream.isatty() else 160)
+
+
+def print_findings(findings: Findings, name: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console()
     items = sorted(findings, key=lambda f: ORDER[f.severity])
     if items:
         table = Table(show_lines=False, header_style="bold")
@@ -22,16 +37,20 @@ def print_findings(findings: Findings, name: str) -> None:
         table.add_column("规则", no_wrap=True)
         table.add_column("位置与说明")
         for f in items:
-            style = STYLE[f.severity]
-            table.add_row(f"[{style}]{SEVERITY_ZH[f.severity]}[/]", f.rule, f.message, style=None)
+            table.add_row(Text(SEVERITY_ZH[f.severity], style=STYLE[f.severity]),
+                          Text(f.rule), Text(f.message))
         console.print(table)
     console.print(verdict(findings, name))
 
 
-def verdict(findings: Findings, name: str) -> str:
+def verdict(findings: Findings, name: str) -> Any:
+    """The one-line summary, as rich ``Text`` (its ``.plain`` is the sentence)."""
+    from rich.text import Text
+
     errors, warnings = len(findings.errors), len(findings.warnings)
     if errors:
-        return f"[bold red]{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。[/]"
+        return Text(f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。",
+                    style="bold red")
     if warnings:
-        return f"[yellow]{name}:没有错误,有 {warnings} 处警告,请核对。[/]"
-    return f"[green]{name}:检查通过,没有发现问题。[/]"
+        return Text(f"{name}:没有错误,有 {warnings} 处警告,请核对。", style="yellow")
+    return Text(f"{name}:检查通过,没有发现问题。", style="green")
