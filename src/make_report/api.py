@@ -78,6 +78,11 @@ def check(path: str | Path, format_id: str | None = None,
         from make_report.crossyear import check_years
 
         last = read(previous)
+        if last.report.year != result.report.year - 1:
+            result.findings.add(Finding(
+                "Y0", "warning",
+                f"{Path(previous).name} 是{last.report.year}年的报告,不是本报告({result.report.year}年)"
+                "的上一年,未做跨年度检查"))
         result.findings.extend(check_years(result.report, last.report, result.cells,
                                            unknown=unknown))
     return CheckResult(result.report, result.findings, result.cells, path)
@@ -87,9 +92,10 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
                      format_id: str | None = None) -> tuple[Path, Findings]:
     """A published report (.docx/.html/.txt) as a standard workbook; unread cells stay empty."""
     from make_report.importer import import_report
+    from make_report.output import new_output
     from make_report.writers.xlsx_template import write_workbook
 
-    output = _new_workbook_path(output, force)
+    output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
     write_workbook(imported.report.format, output, imported.report)
     return output, imported.findings
@@ -150,9 +156,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     if target.suffix.lower() != ".docx":
         raise InputError(f"{target.name}:输出文件名应以 .docx 结尾。")
     check_target(target, source, force)
-    for option, given in (("--templates", templates), ("--reference-docx", reference_docx)):
-        if given is not None and not Path(given).exists():
-            raise InputError(f"{option} {given}:找不到该{'文件夹' if option == '--templates' else '文件'}。")
+    _check_style_sources(templates, reference_docx)
     where = {k: str(v) for k, v in result.cells.items()}
     try:
         doc = build_document(result.report, templates=templates, reference_docx=reference_docx,
@@ -178,6 +182,34 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     return BuildResult(result, outputs)
 
 
+def export_to(path: str | Path, output: str | Path, *, format_id: str | None = None,
+              force: bool = False) -> Path:
+    """Write a workbook's interchange JSON to a new file (never over the workbook)."""
+    import json
+
+    from make_report.output import new_output
+    from make_report.writers.atomic import write_text
+
+    target = new_output(output, ".json", [Path(path)], force)
+    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n")
+    return target
+
+
+def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
+    """Check every workbook under ``folder`` and write the roll-up workbook."""
+    from make_report.batch import find_workbooks
+    from make_report.output import new_output
+    from make_report.summary import collect, write_summary
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}:文件夹不存在。")
+    target = new_output(output, ".xlsx", [], force)
+    items = collect(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
+    write_summary(items, target)
+    return items
+
+
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
     """The interchange JSON of a workbook."""
     from make_report.interchange import report_to_dict
@@ -190,9 +222,10 @@ def template(path: str | Path, *, year: int | None = None, agency: str | None = 
              force: bool = False, previous: str | Path | None = None) -> Path:
     """Write the standard workbook: blank, filled from interchange JSON, or started from
     last year's report (``previous``: agency, next year, carry-over, headings)."""
+    from make_report.output import new_output
     from make_report.writers.xlsx_template import write_workbook
 
-    path = _new_workbook_path(path, force)
+    path = new_output(path, ".xlsx", [Path(p) for p in (data, previous) if p], force)
     if previous is not None:
         from make_report.importer import next_year_report
 
@@ -241,19 +274,18 @@ def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
         raise InputError(f"{path.name}:不是有效的报告数据 JSON({json_problem(exc)})。") from None
 
 
-def _new_workbook_path(path: str | Path, force: bool) -> Path:
-    """A workbook output: .xlsx, in an existing folder, never over a filled workbook."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"{path.name}:输出文件名应以 .xlsx 结尾。")
-    if path.exists() and not force:
-        raise InputError(f"{path.name}:文件已存在,为免覆盖已填写的内容,未写入。"
-                         "请换一个文件名,或加 --force 覆盖。")
-    _check_folder(path)
-    return path
+def _check_style_sources(templates: Path | None, reference_docx: Path | None) -> None:
+    """--templates must be a folder and --reference-docx a real Word document."""
+    if templates is not None and not Path(templates).is_dir():
+        raise InputError(f"--templates {templates}:找不到该文件夹。")
+    if reference_docx is None:
+        return
+    import zipfile
 
-
-def _check_folder(path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{path}:输出文件夹“{folder}”不存在,请先创建或换一个位置。")
+    try:
+        with zipfile.ZipFile(reference_docx) as zf:
+            zf.getinfo("word/document.xml")
+            zf.getinfo("word/styles.xml")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        raise InputError(f"--reference-docx {Path(reference_docx).name}:不是有效的 Word 文档"
+                         "(.docx,需含样式),请在 Word 中另存为 .docx 后再试。") from None

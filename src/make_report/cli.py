@@ -22,6 +22,22 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from make_report import __version__
+
+        typer.echo(f"make-report {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="显示版本号")] = False,
+) -> None:
+    """政府信息公开工作年度报告:标准工作簿 → 官方格式 Word 文档。"""
+
+
 FormatOpt = Annotated[str | None, typer.Option("--format", help="强制使用的格式:2021 或 2019")]
 PreviousOpt = Annotated[Path | None, typer.Option(
     "--previous", help="上一年的报告或工作簿,用于跨年度检查(上年结转等)")]
@@ -74,19 +90,17 @@ def export(
     workbook: Annotated[Path, typer.Argument(help="填写好的工作簿 .xlsx")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写出的 .json")] = None,
     format_id: FormatOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把工作簿中的数据导出为交换格式 JSON。"""
     import json
 
     from make_report import api
-    from make_report.writers.atomic import write_text
 
-    text = json.dumps(api.export(workbook, format_id), ensure_ascii=False, indent=1) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        write_text(output, text)
-        _say(f"已导出:{output}")
+    if output is not None:
+        _say(f"已导出:{api.export_to(workbook, output, format_id=format_id, force=force)}")
+        return
+    typer.echo(json.dumps(api.export(workbook, format_id), ensure_ascii=False, indent=1))
 
 
 @app.command()
@@ -142,20 +156,9 @@ def summary(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的汇总表")] = False,
 ) -> None:
     """汇总一个文件夹中全部工作簿的主要数字和三张表。"""
-    from make_report.batch import find_workbooks
-    from make_report.errors import InputError
-    from make_report.output import check_target
-    from make_report.summary import collect, write_summary
+    from make_report import api
 
-    if not folder.is_dir():
-        raise InputError(f"{folder}:文件夹不存在。")
-    if output.suffix.lower() != ".xlsx":
-        raise InputError(f"{output.name}:汇总表文件名应以 .xlsx 结尾。")
-    if output.exists() and not force:
-        raise InputError(f"{output.name}:文件已存在,未覆盖。请换一个文件名,或加 --force 覆盖。")
-    check_target(output, None, force)
-    items = collect(p for p in find_workbooks(folder) if p.resolve() != output.resolve())
-    write_summary(items, output)
+    items = api.summary(folder, output, force=force)
     included = sum(1 for i in items if i.included)
     _say(f"已生成汇总表:{output}(共 {len(items)} 个文件,{included} 个纳入汇总)")
     raise typer.Exit(0 if included == len(items) else 1)
@@ -182,7 +185,8 @@ def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help", "-h", "--version"}
+COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help",
+            "-h", "--version"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,9 +221,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         message = usage_message(exc)
         typer.secho(f"无法处理:{message or internal_error(exc)}", err=True, fg="red")
-        return 2 if message else 3
-    if code == 130:  # Ctrl-C: typer turns KeyboardInterrupt into exit code 130
+        return 2
+    if code == 130:  # Ctrl-C: typer turns KeyboardInterrupt into 130; ours are 0, 1, 2
         typer.echo("已中止:未完成的文件没有写入,原有的文件保持不变。", err=True)
+        return 2
     return code if isinstance(code, int) else 0
 
 

@@ -44,21 +44,42 @@ def default_output(source: Path, title: str, suffix: str) -> Path:
 
 
 def check_target(target: Path, source: Path | None, force: bool) -> None:
-    """Refuse an output that would destroy the input, a missing folder, or edited work."""
+    """A report output: never the input, a usable folder, and never a clerk's edits."""
+    check_place(target, [source] if source is not None else [])
+    if target.exists() and not force:
+        why = edited_reason(target)
+        if why:
+            raise InputError(f"{target.name}:{why},为免丢失您的修改,未覆盖。"
+                             "如确需重新生成,请加 --force,或用 -o 另存为新文件。")
+
+
+def new_output(target: str | Path, suffix: str, sources: list[Path] | tuple = (),
+               force: bool = False) -> Path:
+    """An output the user may have filled in (a workbook, a summary, a JSON file): the
+    right suffix, never one of the inputs, and never an existing file without --force."""
+    target = Path(target)
+    if target.suffix.lower() != suffix:
+        raise InputError(f"{target.name}:输出文件名应以 {suffix} 结尾。")
+    check_place(target, [Path(s) for s in sources if s is not None])
+    if target.exists() and not force:
+        raise InputError(f"{target.name}:文件已存在,为免覆盖已填写的内容,未写入。"
+                         "请换一个文件名,或加 --force 覆盖。")
+    return target
+
+
+def check_place(target: Path, sources: list[Path]) -> None:
+    """The folder exists and is writable, the name is not a folder, and not an input."""
     folder = target.parent
-    if source is not None and target.exists() and os.path.samefile(target, source):
-        raise InputError(f"{target.name}:输出文件与输入的工作簿是同一个文件,已拒绝覆盖。请用 -o 指定其他文件名。")
+    for source in sources:
+        if target.exists() and source.exists() and os.path.samefile(target, source):
+            raise InputError(f"{target.name}:输出文件与输入的工作簿是同一个文件,已拒绝覆盖。"
+                             "请用 -o 指定其他文件名。")
     if not folder.is_dir():
         raise InputError(f"{target}:输出文件夹“{folder}”不存在,请先创建它或换一个位置。")
     if target.is_dir():
         raise InputError(f"{target}:这是一个已有的文件夹,不能用作输出文件名。请用 -o 指定其他文件名。")
     if not os.access(folder, os.W_OK):
         raise InputError(f"{target}:输出文件夹“{folder}”不可写(只读或没有权限),请换一个位置。")
-    if target.exists() and not force:
-        why = edited_reason(target)
-        if why:
-            raise InputError(f"{target.name}:{why},为免丢失您的修改,未覆盖。"
-                             "如确需重新生成,请加 --force,或用 -o 另存为新文件。")
 
 
 def edited_reason(path: Path) -> str | None:
