@@ -79,3 +79,23 @@ def test_summary_refuses_to_replace_an_existing_file(workbook, tmp_path, capsys)
     assert main(["summary", str(tmp_path), "-o", str(target)]) == 2
     assert "文件已存在" in capsys.readouterr().err and target.read_bytes() == b"mine"
     assert main(["summary", str(tmp_path), "-o", str(target), "--force"]) == 0
+
+
+def test_pdf_through_libreoffice(workbook, tmp_path):
+    from conftest import require_soffice
+
+    require_soffice()
+    out = tmp_path / "报告.docx"
+    assert main([str(workbook), "-o", str(out), "--pdf"]) == 0
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_pdf_without_libreoffice_says_so_and_keeps_the_docx(workbook, tmp_path, capsys,
+                                                            monkeypatch):
+    import make_report.writers.pdf as pdf
+
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    out = tmp_path / "报告.docx"
+    assert main([str(workbook), "-o", str(out), "--pdf"]) == 2
+    assert pdf.MISSING in capsys.readouterr().err
+    assert out.exists() and not out.with_suffix(".pdf").exists()
