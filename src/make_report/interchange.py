@@ -6,12 +6,15 @@ Walks the format description, so the 2019 keys come for free. Pure: dicts in, di
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import json
+import re
+from decimal import Decimal
 from typing import Any
 
 from make_report.findings import Finding, Findings
-from make_report.formats import format_for_year, get_format
+from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.model import Entry, Report, Value, zero_values
+from make_report.readers.cells import parse_number
 from make_report.spec import Field, Format, GridTable
 
 
@@ -54,57 +57,165 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return out
 
 
+class InterchangeError(ValueError):
+    """Interchange JSON of a shape that cannot be read: one Chinese sentence naming the key."""
+
+
 def report_from_dict(data: dict[str, Any]) -> tuple[Report, Findings]:
-    """A report from interchange JSON; bad or missing numbers become findings, not exceptions."""
+    """A report from interchange JSON; bad or missing numbers become findings, not exceptions.
+
+    Numbers follow exactly the rules of a workbook cell (``cells.parse_number``). What
+    leaves no report to speak of (no usable year or format, text where a list belongs)
+    raises ``InterchangeError``, or ``UnknownFormat`` for a year no format covers.
+    """
+    if not isinstance(data, dict):
+        raise InterchangeError(f"最外层应为对象(用 {{}} 括起的键和值),实为{_kind(data)}")
     findings = Findings()
-    year = int(data["year"])
-    fmt = get_format(data["format"]) if data.get("format") else format_for_year(year)
+    year = _year(data.get("year"))
+    fmt = _format(data.get("format"), year)
     values = zero_values(fmt)
     for f in fmt.fields:
         path = _path(fmt, f)
         raw = _dig(data, path)
         where = "/".join(str(p) for p in path)
+        column = f.column_index if f.column_index is not None else f.column
         if raw is None:
             findings.add(Finding("blank", "info", f"JSON {where} 缺少数值,按 0 计",
-                                 f.table, f.row, f.column, (f.key,)))
+                                 f.table, f.row, column, (f.key,)))
             continue
-        value = _number(raw, f.kind)
-        if value is None:
-            findings.add(Finding("N1", "error", f"JSON {where} ({f.label}) 不是有效数值:{raw!r}",
-                                 f.table, f.row, f.column, (f.key,), found=raw))
+        parsed = parse_number(raw, f)
+        if parsed.severity == "error":
+            findings.add(Finding("N1", "error", f"JSON {where} {f.label} {parsed.problem}",
+                                 f.table, f.row, column, (f.key,), found=_found(raw)))
             continue
-        values[f.key] = value
-    narrative = {
-        key: [Entry(e.get("heading"), [str(p) for p in e.get("paragraphs", [])])
-              for e in entries]
-        for key, entries in (data.get("narrative") or {}).items()
-    }
-    date = dt.date.fromisoformat(data["date"]) if data.get("date") else None
-    report = Report(fmt, str(data.get("agency", "")), year, date, data.get("lead", ""),
-                    data.get("contact", ""), values, narrative)
+        values[f.key] = parsed.value
+    report = Report(fmt, _text(data, "agency"), year, _date(data.get("date"), findings),
+                    _text(data, "lead"), _text(data, "contact"), values,
+                    _narrative(data.get("narrative")))
     return report, findings
 
 
+def _year(raw: Any) -> int:
+    """A four-digit year, as the workbook's 基本信息 asks for: a number or its text."""
+    if raw is None:
+        raise InterchangeError("缺少报告年度“year”,应为四位年份,如 2024")
+    year = raw
+    if isinstance(raw, str) and re.fullmatch(r"\s*\d{4}\s*", raw):
+        year = int(raw)
+    elif isinstance(raw, float) and raw.is_integer() and abs(raw) < 10**6:
+        year = int(raw)
+    if isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999:
+        raise InterchangeError(f"year 报告年度应为四位年份,如 2024,实为{_kind(raw)}")
+    format_for_year(year)  # UnknownFormat, in Chinese, for a year before any format
+    return year
+
+
+def _format(raw: Any, year: int) -> Format:
+    if raw is None or raw == "":
+        return format_for_year(year)
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise InterchangeError(f"format 应为 {' 或 '.join(FORMATS)},实为{_kind(raw)}")
+    text = str(raw).strip()
+    if text not in FORMATS:
+        raise UnknownFormat(f"未知的报告格式{_shown(text)},可选:{'、'.join(FORMATS)}")
+    return get_format(text)
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    raw = data.get(key)
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise InterchangeError(f"{key} 应为文字,实为{_kind(raw)}")
+    return raw
+
+
+def _date(raw: Any, findings: Findings) -> dt.date | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        try:
+            return dt.datetime.fromisoformat(raw.strip()).date()
+        except ValueError:
+            pass
+    findings.add(Finding("M1", "warning", f"JSON date 成文日期{_shown(raw)}无法识别,"
+                         "落款将不写日期;请写作如 2025-01-20"))
+    return None
+
+
+def _narrative(raw: Any) -> dict[str, list[Entry]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InterchangeError(f"narrative 应为对象(每部分一个键),实为{_kind(raw)}")
+    out: dict[str, list[Entry]] = {}
+    for key, entries in raw.items():
+        where = f"narrative/{key}"
+        if entries is None:
+            entries = []
+        if not isinstance(entries, list):
+            raise InterchangeError(f"{where} 应为列表(每个二级标题一项),实为{_kind(entries)}")
+        out[key] = [_entry(e, f"{where}/{i}") for i, e in enumerate(entries)]
+    return out
+
+
+def _entry(raw: Any, where: str) -> Entry:
+    if not isinstance(raw, dict):
+        raise InterchangeError(f"{where} 应为对象(含 heading 和 paragraphs),实为{_kind(raw)}")
+    heading = raw.get("heading")
+    if heading is not None and not isinstance(heading, str):
+        raise InterchangeError(f"{where}/heading 应为文字或 null,实为{_kind(heading)}")
+    paragraphs = raw.get("paragraphs")
+    if paragraphs is None:
+        paragraphs = []
+    if not isinstance(paragraphs, list):
+        raise InterchangeError(f"{where}/paragraphs 应为文字的列表,实为{_kind(paragraphs)}")
+    for j, p in enumerate(paragraphs):
+        if not isinstance(p, str):
+            raise InterchangeError(f"{where}/paragraphs/{j} 应为文字,实为{_kind(p)}")
+    return Entry(heading, list(paragraphs))
+
+
 def _dig(data: dict[str, Any], path: tuple[str | int, ...]) -> Any:
+    """The value at ``path``: keys in objects, indexes in lists, nothing else."""
     node: Any = data
     for p in path:
-        try:
+        if isinstance(p, int) and isinstance(node, list) and 0 <= p < len(node):
             node = node[p]
-        except (KeyError, IndexError, TypeError):
+        elif isinstance(p, str) and isinstance(node, dict) and p in node:
+            node = node[p]
+        else:
             return None
     return node
 
 
-def _number(raw: Any, kind: str) -> Value | None:
+def _kind(raw: Any) -> str:
+    """What a JSON value is, for a message: 文字“…”, 数字 12, 列表 ..."""
+    if isinstance(raw, str):
+        return f"文字{_shown(raw)}"
     if isinstance(raw, bool):
-        return None
-    if kind == "amount":
-        try:
-            return Decimal(str(raw))
-        except InvalidOperation:
-            return None
-    if isinstance(raw, int):
+        return f"逻辑值 {'true' if raw else 'false'}"
+    if isinstance(raw, int | float):
+        return f"数字 {_shown(raw)}"
+    return {list: "列表", dict: "对象", type(None): "null"}.get(type(raw), "其他内容")
+
+
+def _shown(raw: str | int | float, limit: int = 30) -> str:
+    """Text in quotes, numbers as JSON writes them; long ones clipped."""
+    if isinstance(raw, str):
+        return f"“{raw if len(raw) <= limit else raw[:limit] + '…'}”"
+    if isinstance(raw, int) and abs(raw) >= 10**limit:
+        return "(位数过多)"
+    text = json.dumps(raw)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _found(raw: Any) -> int | str | None:
+    """What a finding reports as found: plain JSON (never NaN), never a whole list."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10**15:
         return raw
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        return int(raw)
+    if isinstance(raw, str):
+        return raw[:30]
+    if isinstance(raw, float | int) and not isinstance(raw, bool):
+        return _shown(raw)
     return None

@@ -49,6 +49,37 @@ def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
     return _number(Decimal(str(raw)), f, decimals, note)
 
 
+def parse_number(raw: object, f: Field) -> Parsed:
+    """A number another program wrote (interchange JSON), under the rules of a cell.
+
+    An integer, a float or a decimal string (``"128.3650"``, surrounding spaces allowed),
+    then exactly what a typed number must satisfy: finite, not negative unless the field
+    is signed, under the size cap, a whole number for counts, at most four decimals for
+    amounts. An amount keeps the decimals it was written with (``"1.50"`` stays 1.50).
+    Anything else (text, a boolean, a list) is an error, not a guess.
+    """
+    zero: Value = Decimal(0) if f.kind == "amount" else 0
+    if isinstance(raw, bool):
+        return Parsed(zero, "error", f"应为数字,实为逻辑值 {'true' if raw else 'false'}")
+    if isinstance(raw, int | Decimal):
+        number = Decimal(raw)  # no detour through text: Python limits long ints as text
+    elif isinstance(raw, float):
+        number = Decimal(repr(raw))  # the shortest text of the float, as JSON wrote it
+    elif isinstance(raw, str) and NUMBER.fullmatch(raw.strip()):
+        number = Decimal(raw.strip())
+    elif isinstance(raw, str):
+        return Parsed(zero, "error", f"应为数字,实为文字“{_clip(raw)}”")
+    else:
+        kind = {list: "列表", dict: "对象"}.get(type(raw), "其他内容")
+        return Parsed(zero, "error", f"应为数字,实为{kind}")
+    places = -number.as_tuple().exponent if number.is_finite() else 0  # type: ignore[operator]
+    return _number(number, f, places if 0 < places <= MAX_DECIMALS else 0, "")
+
+
+def _clip(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _date_text(raw: dt.datetime | dt.date | dt.time) -> str:
     if isinstance(raw, dt.datetime) and raw.time() == dt.time():
         raw = raw.date()
@@ -61,14 +92,20 @@ def _number(number: Decimal, f: Field, decimals: int, note: str) -> Parsed:
     if not number.is_finite():  # NaN or infinity: no spreadsheet should hold one
         return Parsed(zero, "error", f"不是有效的数字({number})")
     if number < 0 and f.kind != "signed":
-        return Parsed(zero, "error", f"不能为负数,实为 {number}")
+        return Parsed(zero, "error", f"不能为负数,实为 {_shown(number)}")
     if abs(number) >= MAX_COUNT:
-        return Parsed(zero, "error", f"数值过大({number}),请核对")
+        return Parsed(zero, "error", f"数值过大({_shown(number)}),请核对")
     if f.kind == "amount":
         return _amount(number, decimals, note)
     if number != number.to_integral_value():
-        return Parsed(zero, "error", f"件数应为整数,实为 {number}")
+        return Parsed(zero, "error", f"件数应为整数,实为 {_shown(number)}")
     return Parsed(int(number), "warning" if note else None, note)
+
+
+def _shown(number: Decimal) -> str:
+    """A number for a message: as written, or rounded in E notation when very long."""
+    text = str(number)
+    return text if len(text) <= 24 else f"{number:.6E}"
 
 
 def _amount(number: Decimal, decimals: int, note: str) -> Parsed:
@@ -77,9 +114,11 @@ def _amount(number: Decimal, decimals: int, note: str) -> Parsed:
     except (InvalidOperation, TypeError):
         return Parsed(Decimal(0), "error", f"不是有效金额:{number}")
     if exponent > MAX_DECIMALS:
-        return Parsed(Decimal(0), "error", f"金额最多保留{MAX_DECIMALS}位小数,实为 {number}")
+        return Parsed(Decimal(0), "error", f"金额最多保留{MAX_DECIMALS}位小数,实为 {_shown(number)}")
     places = max(decimals, exponent, 0)
     value = number.quantize(Decimal(1).scaleb(-places))
+    if value.is_zero():
+        value = value.copy_abs()  # -0 is 0: a report never shows “-0.00”
     return Parsed(value, "warning" if note else None, note)
 
 
