@@ -367,6 +367,16 @@ CASES = [
     finding("negative amount", with_cells("二、主动公开", B18=-0.5), FEES + "不能为负数,实为 -0.5"),
     finding("not a number at all", in_part(PART[TABLE], lambda d: re.sub(
         rb'(<c r="F20"[^>]*>)<v>[^<]*</v>', rb"\1<v>NaN</v>", d)), F20 + "不是有效的数字(NaN)"),
+    finding("ISO date cell (t=\"d\") in a count", in_part(PART[TABLE], lambda d: re.sub(
+        rb'<c r="F20"([^>]*?)(?: t="n")?>(?:<v>[^<]*</v>)?</c>',
+        rb'<c r="F20"\1 t="d"><v>2024-01-02T00:00:00</v></c>', d)),
+        F20 + "应填写数字,实为日期 2024-01-02" + DATE_HINT),
+    finding("count with more digits than a float keeps", in_part(PART[TABLE], lambda d: re.sub(
+        rb'(<c r="F20"[^>]*>)<v>[^<]*</v>', rb"\1<v>2.00000000000000001</v>", d)),
+        F20 + "件数应为整数,实为 2.00000000000000001"),
+    finding("amount with more digits than a float keeps", in_part(PART["二、主动公开"], lambda d: re.sub(
+        rb'(<c r="B18"[^>]*>)<v>[^<]*</v>', rb"\1<v>5.00000000000000001</v>", d)),
+        FEES + "金额最多保留4位小数,实为 5.00000000000000001"),
     # --- formulas
     finding("formula with #REF!", with_cells(TABLE, D8="=#REF!+1"),
             D8 + "公式出错(#REF!),请改为数字或正确的公式"),
@@ -664,3 +674,18 @@ def test_a_bug_is_one_sentence_and_exit_3_unless_debugging(tmp_path, monkeypatch
     monkeypatch.setenv("MAKE_REPORT_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", str(source)])
+
+
+@pytest.mark.xfail(reason="readers/xlsx.py _formula lookup must accept Decimal (int | float | Decimal | str)",
+                   strict=False)
+def test_a_formula_reads_a_decimal_helper_cell_exactly(tmp_path):
+    from decimal import Decimal
+
+    from make_report import api
+
+    def change(wb: openpyxl.Workbook) -> None:
+        wb["二、主动公开"]["Z1"] = 1.5
+        wb["二、主动公开"]["B18"] = "=Z1*2"
+
+    result = api.check(with_book(change)(tmp_path))
+    assert result.report.value("active_disclosure.fees_10k_yuan") == Decimal("3")

@@ -13,6 +13,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9
                    47: "mmss.0", 49: "@"}
 DATE_CODE = re.compile(r"[ymdhs]", re.I)
 CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+INTEGER = re.compile(r"[+-]?\d{1,18}")
+"""Whole numbers read as int; longer ones as Decimal (Python limits int from long text)."""
+DOUBLE_DIGITS = 17
+"""Significant digits that a double written out as text can have."""
+DOUBLE_RANGE = 300
+"""Decimal exponents a double can hold without overflowing or losing digits."""
 EPOCH = dt.datetime(1899, 12, 30)
 
 
@@ -183,13 +190,48 @@ class Workbook:
             return raw
         if kind == "b":
             return raw.strip() in ("1", "true")
-        number: int | float = int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
+        if kind == "d":
+            return _iso_date(raw)
+        number = _number(raw)
         if _is_date(fmt):
             try:
                 return EPOCH + dt.timedelta(days=float(number))
-            except OverflowError:
+            except (OverflowError, ValueError):  # no day at all: NaN, or past the year 9999
                 return number
         return number
+
+
+def _number(raw: str) -> int | Decimal:
+    """The number a cell's text stands for: an int when whole, else a Decimal.
+
+    Excel and openpyxl store a double and write it with up to 17 significant digits
+    (8521.88 as ``8521.879999999999``); such text is read as the shortest decimal of that
+    double, which is what the clerk typed and Excel shows. Text with more digits than a
+    double holds (``2.00000000000000001``, from other programs) is kept exactly, so the
+    rules see it as written rather than rounded into something valid. Not a number at all
+    raises ``InvalidOperation``: the part is damaged.
+    """
+    text = raw.strip()
+    if INTEGER.fullmatch(text):
+        return int(text)
+    number = Decimal(text)
+    if number.is_finite() and len(number.as_tuple().digits) <= DOUBLE_DIGITS \
+            and -DOUBLE_RANGE < number.adjusted() < DOUBLE_RANGE:
+        return Decimal(repr(float(number)))
+    return number
+
+
+def _iso_date(raw: str) -> Any:
+    """A date cell (t="d", as some programs write them): ISO 8601 text, read as the date
+    or time it is, so a date in a count cell is reported as a date; other text as text."""
+    text = raw.strip()
+    for parse in (dt.datetime.fromisoformat, dt.time.fromisoformat):
+        try:
+            value = parse(text)
+        except ValueError:
+            continue
+        return value.replace(tzinfo=None)
+    return raw
 
 
 def _is_date(fmt: str) -> bool:
