@@ -51,7 +51,7 @@ def render(source: str, report: Report | None = None) -> str:
     ("法律服务机构", "法律服务机构"),
 ])
 def test_short_names(label, name):
-    assert short_name(label) == name
+    assert short_name(label, F2021.table("applications").label_suffix) == name
 
 
 @pytest.mark.parametrize(("source", "expected"), [
@@ -94,7 +94,7 @@ def test_every_row_gets_its_own_name(fmt):
     ctx = render_context(report_with(fmt))
     for table in fmt.tables:
         rows = {f.row for f in table.fields}
-        names = {short_name(f.row_label) for f in table.fields}
+        names = {short_name(f.row_label, table.label_suffix) for f in table.fields}
         assert len(names) == len(rows), table.key
         assert names <= set(ctx[{"active_disclosure": "主动公开", "applications": "依申请",
                                  "review_litigation": "复议诉讼"}[table.key]])

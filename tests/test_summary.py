@@ -57,7 +57,7 @@ def as_decimal(value) -> Decimal:
 
 def test_sheets_in_order(book):
     assert book.sheetnames == ["汇总", "表二汇总", "表三汇总", "表四汇总", "未纳入汇总"]
-    assert [table_sheet_name(s) for s in F2021.sections if s.table] == book.sheetnames[1:4]
+    assert [table_sheet_name(F2021, s.table) for s in F2021.sections if s.table] == book.sheetnames[1:4]
 
 
 def test_one_line_per_file_with_key_figures_and_verdict(book, items):
@@ -127,7 +127,7 @@ def test_each_table_rolls_up_the_valid_reports_of_its_format(book, items, fmt):
     for section in fmt.sections:
         if not section.table:
             continue
-        ws = book[table_sheet_name(section)]
+        ws = book[table_sheet_name(fmt, section.table)]
         top = _grid_origin(ws, fmt)
         heading = ws.cell(top - 1, 1).value
         assert f"{len(valid)}个文件" in heading

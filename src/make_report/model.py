@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from make_report.spec import Format
+from make_report.spec import REPORT_TITLE, Format
 
 Value = int | Decimal
 
@@ -36,7 +36,7 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+        return f"{self.agency}{self.year}年{REPORT_TITLE}"
 
     def value(self, key: str) -> Value:
         return self.values.get(key, 0)

@@ -13,17 +13,9 @@ from decimal import Decimal
 
 from make_report.spec import BlockTable, Format, GridTable, Header, Row, Table
 
-TABLE_NAMES = {"active_disclosure": "主动公开", "applications": "依申请",
-               "review_litigation": "复议诉讼"}
-"""Short Chinese names of the three tables (the sheet names, shortened for typing)."""
-
-ALIASES = {"未经复议直接起诉": "直接起诉"}
-"""Extra names for labels too long to type comfortably."""
-
 TOTAL = "总计"
 _ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])")
 _QUALIFIER = re.compile(r"[(（][^()（）]*[)）]")
-_SUFFIX = "政府信息公开申请数量"
 
 
 class Names(dict):
@@ -48,19 +40,22 @@ class NameList(list):
         self.path = path
 
 
-def short_name(label: str) -> str:
-    """本年新收 for 一、本年新收政府信息公开申请数量; 部分公开 for (二)部分公开(区分处理的...)."""
+def short_name(label: str, suffix: str = "") -> str:
+    """本年新收 for 一、本年新收政府信息公开申请数量 (the table's ``label_suffix`` cut off);
+    部分公开 for (二)部分公开(区分处理的...)."""
     name = _QUALIFIER.sub("", _ORDINAL.sub("", label)).strip()
-    return name.removesuffix(_SUFFIX) or name
+    return name.removesuffix(suffix) or name
 
 
 def chinese_tables(fmt: Format, values: dict[str, object]) -> dict[str, Names]:
-    """依申请.本年新收.总计 and friends: every table value under its short Chinese names."""
+    """依申请.本年新收.总计 and friends: every table value under its short Chinese names,
+    the table named by its section's ``short_name``."""
     out = {}
+    table_names = {s.table: s.short_name for s in fmt.sections if s.table and s.short_name}
     for table in fmt.tables:
-        names = Names(TABLE_NAMES.get(table.key, table.key))
+        names = Names(table_names.get(table.key, table.key))
         for field in table.fields:
-            row = short_name(field.row_label)
+            row = short_name(field.row_label, table.label_suffix)
             value = values[field.key]
             if field.column is None:
                 names[row] = value
@@ -68,7 +63,7 @@ def chinese_tables(fmt: Format, values: dict[str, object]) -> dict[str, Names]:
                 names.child(row)[short_name(field.column_label)] = value
         _add_column_groups(table, names)
         _add_row_groups(table, names)
-        _add_aliases(names)
+        _add_aliases(table, names)
         out[names.path] = names
     return out
 
@@ -118,9 +113,10 @@ def _add_row_groups(table: Table, names: Names) -> None:
     groups: dict[tuple[str, ...], list[str]] = {}
     for row in rows:
         for depth in range(1, len(row.path)):
-            groups.setdefault(row.path[:depth], []).append(short_name(row.label))
+            groups.setdefault(row.path[:depth], []).append(
+                short_name(row.label, table.label_suffix))
     for prefix, members in groups.items():
-        name = short_name(prefix[-1])
+        name = short_name(prefix[-1], table.label_suffix)
         if TOTAL in members or name in names or not isinstance(names.get(members[0]), Names):
             continue
         group = names.child(name)
@@ -134,8 +130,9 @@ def _logical_rows(table: Table) -> tuple[Row, ...]:
     return table.logical_rows or table.rows
 
 
-def _add_aliases(names: Names) -> None:
-    for long, short in ALIASES.items():
+def _add_aliases(table: Table, names: Names) -> None:
+    """Extra names the format gives for labels too long to type (直接起诉)."""
+    for long, short in table.aliases:
         if long in names and short not in names:
             names[short] = names[long]
 

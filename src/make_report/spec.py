@@ -6,9 +6,13 @@ so a new row or a new format is a change to ``formats/`` only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
+
+REPORT_TITLE = "政府信息公开工作年度报告"
+"""What every report is called, after its agency and year (合作市2023年政府信息公开工作年度报告)."""
 
 Kind = Literal["count", "amount", "signed"]
 """count: whole number >= 0; amount: Decimal >= 0 (万元); signed: whole number, may be < 0."""
@@ -67,8 +71,9 @@ class Field:
         return f"{self.row_label}·{self.column_label}" if self.column_label else self.row_label
 
     @property
-    def column_index(self) -> int | None:
-        return int(self.column) if self.column is not None and self.column.isdigit() else None
+    def column_index(self) -> int | str | None:
+        """The column as findings name it: 6 for a numbered column, else its key (or None)."""
+        return int(self.column) if self.column is not None and self.column.isdigit() else self.column
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,10 @@ class BlockTable:
     blocks: tuple[Block, ...]
     width: int
     """Data columns of the widest block; narrower blocks stretch their last column."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(label, extra short name) for labels too long to type in a narrative template."""
+    label_suffix: str = ""
+    """Cut from row labels when naming them in a narrative template."""
 
     @cached_property
     def fields(self) -> tuple[Field, ...]:
@@ -121,6 +130,11 @@ class GridTable:
     label_depth: int
     logical_rows: tuple[Row, ...] = ()
     """For table 四: the logical rows that header leaves address (labels for messages)."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(label, extra short name) for labels too long to type in a narrative template."""
+    label_suffix: str = ""
+    """Cut from row labels when naming them in a narrative template
+    (一、本年新收政府信息公开申请数量 -> 本年新收)."""
 
     @cached_property
     def leaves(self) -> tuple[Header, ...]:
@@ -176,6 +190,12 @@ class Section:
     topics: tuple[str, ...] = ()
     """Second-level headings offered in a blank workbook."""
     instruction: str = ""
+    short_name: str = ""
+    """How a narrative template names the section's table (依申请.本年新收.总计)."""
+    summary_template: str | None = None
+    """Narrative template of sentences about the table, placed just before it."""
+    default_template: str | None = None
+    """Narrative template for the section when the user wrote nothing in it."""
 
     @property
     def title(self) -> str:
@@ -199,6 +219,53 @@ class Equation:
 
 
 @dataclass(frozen=True)
+class Carry:
+    """This year's ``target`` = last year's ``previous`` + this year's ``plus`` − ``minus``."""
+
+    target: str
+    previous: str
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+
+    @property
+    def unchanged(self) -> bool:
+        """Known a year ahead: next year's workbook starts with it filled in."""
+        return not self.plus and not self.minus
+
+
+@dataclass(frozen=True)
+class YearRule:
+    """A rule across two consecutive years' reports: one ``Carry`` per cell it checks."""
+
+    id: str
+    severity: Literal["error", "warning"]
+    description: str
+    carries: tuple[Carry, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a narrative sentence may state (T1) and the table cells it must equal in sum."""
+
+    what: str  # 本年新收政府信息公开申请, in the message
+    pattern: str
+    """Regular expression whose group 1 is the number stated."""
+    keys: tuple[str, ...]
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure of the summary workbook: the sum of some fields, under a column title."""
+
+    label: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Format:
     id: str
     name: str
@@ -207,6 +274,11 @@ class Format:
     tables: tuple[Table, ...]
     equations: tuple[Equation, ...]
     meta_sheet: str = "基本信息"
+    short_name: str = ""
+    """The name without the issuing document: 2021年版格式."""
+    year_rules: tuple[YearRule, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    key_figures: tuple[Figure, ...] = ()
 
     @cached_property
     def fields(self) -> tuple[Field, ...]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from make_report.findings import Findings
 from make_report.formats import FORMATS
 from make_report.model import Report, Value, zero_values
-from make_report.spec import Format
+from make_report.spec import Figure, Format
 
 if TYPE_CHECKING:
     from make_report.api import CheckResult
@@ -51,35 +51,26 @@ class SummaryItem(NamedTuple):
         return "检查未通过"
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A key figure of the per-agency sheet: the sum of some fields, blank if a format lacks one."""
+def key_figures(formats: Iterable[Format]) -> tuple[Figure, ...]:
+    """Every format's key figures, each title once, in the order of ``formats``."""
+    seen: dict[str, Figure] = {}
+    for fmt in formats:
+        for figure in fmt.key_figures:
+            seen.setdefault(figure.label, figure)
+    return tuple(seen.values())
 
-    label: str
-    keys: tuple[str, ...]
 
-
-KEY_FIGURES: tuple[Figure, ...] = (
-    Figure("本年新收申请", ("applications.new_received.6",)),
-    Figure("上年结转", ("applications.carried_from_last_year.6",)),
-    Figure("予以公开", ("applications.granted.6",)),
-    Figure("部分公开", ("applications.partially_granted.6",)),
-    Figure("结转下年度", ("applications.carried_to_next_year.6",)),
-    Figure("行政复议(总计)", ("review_litigation.review.4",)),
-    Figure("行政诉讼(总计)", ("review_litigation.litigation_direct.4",
-                            "review_litigation.litigation_after_review.4")),
-    Figure("行政事业性收费(万元)", ("active_disclosure.fees_10k_yuan",)),
-)
-"""Columns of the 汇总 sheet after 文件/机关名称/报告年度/格式; totals of table 三 use 总计."""
+KEY_FIGURES = key_figures(FORMATS.values())
+"""Columns of the 汇总 sheet after 文件/机关名称/报告年度/格式."""
 
 
 def figure_value(report: Report, figure: Figure) -> Value | None:
-    """None when the report's format has no such field (2019 has no 收费金额)."""
-    fields = report.format.field_map
-    if not all(key in fields for key in figure.keys):
+    """The report's format's figure of that title; None when it has none (2019: 收费金额)."""
+    own = next((f for f in report.format.key_figures if f.label == figure.label), None)
+    if own is None:
         return None
     total: Value = 0
-    for key in figure.keys:
+    for key in own.keys:
         total += report.value(key)
     return total
 

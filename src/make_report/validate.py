@@ -6,12 +6,11 @@ Equations come from the format description; this module only knows how to evalua
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from make_report.findings import Finding, Findings, Location, place
 from make_report.model import Report
-from make_report.spec import Equation
+from make_report.spec import Claim, Equation
 
 
 def validate(report: Report, cells: Mapping[str, Location] | None = None) -> Findings:
@@ -37,11 +36,7 @@ def check_values(report: Report, cells: Mapping[str, Location] | None) -> Iterat
             prefix, sheet, addr = place([f.key], cells, f.label,
                                         report.format.table_name(f.table))
             yield Finding("N1", "error", f"{prefix} {wrong},实为 {v}", f.table, f.row,
-                          _column(f.column), (f.key,), sheet, addr, None, v)
-
-
-def _column(column: str | None) -> int | str | None:
-    return int(column) if column is not None and column.isdigit() else column
+                          f.column_index, (f.key,), sheet, addr, None, v)
 
 
 def check_equation(report: Report, eq: Equation,
@@ -61,49 +56,34 @@ def check_equation(report: Report, eq: Equation,
             label += " 之和"
         prefix, sheet, addr = place(left, cells, label, report.format.table_name(eq.table))
         msg = f"{prefix} 应为 {expected}({eq.basis}),实为 {found}"
-        yield Finding(eq.id, "error", msg, eq.table, first.row, _column(first.column),
+        yield Finding(eq.id, "error", msg, eq.table, first.row, first.column_index,
                       tuple(left + right),
                       sheet, addr, expected, found)
 
 
-# T1: what a narrative sentence may state, and which table value it must agree with.
-_CLAIMS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    ("本年新收政府信息公开申请", re.compile(
-        r"(?:收到|受理|新收)[^。;,,]{0,16}?申请[^。;,,\d]{0,4}?(\d+)\s*(?:件|个|条|宗)"),
-     ("applications.new_received.6",)),
-    ("行政复议", re.compile(r"行政复议[^。;,,\d]{0,6}?(\d+)\s*(?:件|起|条|宗|个)"),
-     ("review_litigation.review.4",)),
-    ("行政诉讼", re.compile(r"行政诉讼[^。;,,\d]{0,6}?(\d+)\s*(?:件|起|条|宗|个)"),
-     ("review_litigation.litigation_direct.4", "review_litigation.litigation_after_review.4")),
-    ("现行有效行政规范性文件", re.compile(r"现行有效[^。;,,\d]{0,8}?规范性文件\s*(\d+)\s*件"),
-     ("active_disclosure.normative_documents.in_force",)),
-    ("本年废止行政规范性文件", re.compile(r"规范性文件[^。;]{0,30}?废止\s*(\d+)\s*件"),
-     ("active_disclosure.normative_documents.abolished",)),
-    ("本年制发行政规范性文件", re.compile(r"规范性文件[^。;]{0,30}?制发\s*(\d+)\s*件"),
-     ("active_disclosure.normative_documents.issued",)),
-)
-"""(what the sentence states, pattern whose group 1 is the number, the table cells it must
-equal in sum); a claim about cells the report's format lacks is not checked."""
-
-
 def check_narrative(report: Report,
                     cells: Mapping[str, Location] | None) -> Iterator[Finding]:
-    """T1 (warning): a number stated in the narrative that the tables contradict."""
+    """T1 (warning): a number stated in the narrative that the tables contradict, for each
+    claim of the format (what a sentence may state and the cells it must agree with)."""
     for section, entries in report.narrative.items():
         for i, entry in enumerate(entries):
             for j, text in enumerate(entry.paragraphs):
-                for what, pattern, keys in _CLAIMS:
-                    if not all(k in report.format.field_map for k in keys):
-                        continue
-                    for m in pattern.finditer(text):
-                        stated = int(m.group(1))
-                        table = sum((report.value(k) for k in keys), 0)
-                        if stated == table:
-                            continue
-                        where = f"narrative.{section}.{i}.{j}"
-                        prefix, sheet, addr = place([where], cells, f"“{m.group(0)}”")
-                        yield Finding(
-                            "T1", "warning",
-                            f"{prefix} 文中{what}为 {stated},与表格数字 {table} 不一致",
-                            None, section, None, (where, *keys), sheet, addr, table, stated)
+                for claim in report.format.claims:
+                    yield from _claim(report, claim, text, (section, i, j), cells)
+
+
+def _claim(report: Report, claim: Claim, text: str, at: tuple[str, int, int],
+           cells: Mapping[str, Location] | None) -> Iterator[Finding]:
+    """One claim in one paragraph (section, entry, paragraph) against the table."""
+    section, i, j = at
+    where = f"narrative.{section}.{i}.{j}"
+    for m in claim.regex.finditer(text):
+        stated = int(m.group(1))
+        table = sum((report.value(k) for k in claim.keys), 0)
+        if stated == table:
+            continue
+        prefix, sheet, addr = place([where], cells, f"“{m.group(0)}”")
+        yield Finding("T1", "warning",
+                      f"{prefix} 文中{claim.what}为 {stated},与表格数字 {table} 不一致",
+                      None, section, None, (where, *claim.keys), sheet, addr, table, stated)
 

@@ -15,11 +15,22 @@ def get_format(format_id: str) -> Format:
     try:
         return FORMATS[str(format_id)]
     except KeyError:
-        raise UnknownFormat(f"未知的报告格式“{format_id}”,可选:2021、2019") from None
+        raise UnknownFormat(f"未知的报告格式“{format_id}”,可选:{'、'.join(FORMATS)}") from None
 
 
 def format_for_year(year: int) -> Format:
     for fmt in FORMATS.values():
         if fmt.covers(year):
             return fmt
-    raise UnknownFormat(f"{year}年不在任何官方格式的适用年度内(2019年起)")
+    raise UnknownFormat(f"{year}年不在任何官方格式的适用年度内({first_year()}年起)")
+
+
+def first_year() -> int:
+    """The first report year any official format covers."""
+    return min(fmt.years[0] for fmt in FORMATS.values())
+
+
+def last_year() -> int | None:
+    """The last report year any format covers; None while one is still current."""
+    ends = [fmt.years[1] for fmt in FORMATS.values()]
+    return None if None in ends else max(e for e in ends if e is not None)

@@ -1,15 +1,19 @@
 """国办公开办函〔2019〕60号: the trial format for report years 2019 and 2020, as data.
 
-Tables 三 and 四 are those of 2021 except that (六)其他处理 is one row; table 二 differs.
+Tables 三 and 四 are those of 2021 except that (六)其他处理 is one row; table 二 differs,
+so neither Y2 (现行有效件数) nor the T1 claims and key figure about table 二 apply.
 """
 
 from make_report.formats.f2021 import (
+    CLAIMS,
+    FIGURES,
     OTHER,
     R1,
     RESULTS,
     REVIEW_LITIGATION,
     applications_equations,
     applications_table,
+    carried_over,
     sections,
 )
 from make_report.spec import Block, BlockTable, Column, Format, Row
@@ -36,9 +40,12 @@ ACTIVE_2019 = BlockTable("active_disclosure", "active_disclosure", "信息内容
           (Row("procurement", ("政府集中采购",)),)),
 ), width=3)
 
+APPLICATIONS_2019 = applications_table(OTHER_ROWS_2019)
+
 FORMAT = Format(
     id="2019",
     name="2019年试行格式(国办公开办函〔2019〕60号)",
+    short_name="2019年试行格式",
     years=(2019, 2020),
     sections=sections(
         ("(一)主动公开", "(二)依申请公开", "(三)政府信息管理",
@@ -46,6 +53,9 @@ FORMAT = Format(
         ("(一)存在的主要问题", "(二)改进措施"),
         ("(一)信息处理费收取情况", "(二)其他事项"),
     ),
-    tables=(ACTIVE_2019, applications_table(OTHER_ROWS_2019), REVIEW_LITIGATION),
+    tables=(ACTIVE_2019, APPLICATIONS_2019, REVIEW_LITIGATION),
     equations=(*applications_equations(OTHER_ROWS_2019), R1),
+    year_rules=(carried_over(APPLICATIONS_2019),),
+    claims=CLAIMS,
+    key_figures=FIGURES,
 )

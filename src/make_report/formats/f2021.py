@@ -6,13 +6,17 @@ Labels are verbatim from the official tables; keys are the interchange keys of t
 from make_report.spec import (
     Block,
     BlockTable,
+    Carry,
+    Claim,
     Column,
     Equation,
+    Figure,
     Format,
     GridTable,
     Header,
     Row,
     Section,
+    YearRule,
 )
 
 RESULTS = "三、本年度办理结果"
@@ -80,7 +84,8 @@ CORNER = "(本列数据的勾稽关系为:第一项加第二项之和,等于第�
 
 def applications_table(other_rows: tuple[Row, ...]) -> GridTable:
     return GridTable("applications", "applications", CORNER, APPLICANT_HEADER,
-                     application_rows(other_rows), label_depth=3)
+                     application_rows(other_rows), label_depth=3,
+                     label_suffix="政府信息公开申请数量")
 
 
 def applications_equations(other_rows: tuple[Row, ...]) -> tuple[Equation, ...]:
@@ -121,7 +126,16 @@ REVIEW_LITIGATION = GridTable(
     logical_rows=(Row("review", ("行政复议",)),
                   Row("litigation_direct", ("行政诉讼", "未经复议直接起诉")),
                   Row("litigation_after_review", ("行政诉讼", "复议后起诉"))),
+    aliases=(("未经复议直接起诉", "直接起诉"),),
 )
+
+def carried_over(applications: GridTable) -> YearRule:
+    """Y1: what last year carried to next year arrives as this year's 上年结转."""
+    return YearRule("Y1", "error", "表三每一列:二、上年结转 = 上年报告的四、结转下年度继续办理",
+                    tuple(Carry(f"applications.carried_from_last_year.{c}",
+                                f"applications.carried_to_next_year.{c}")
+                          for c in applications.column_keys))
+
 
 R1 = Equation("R1", "review_litigation", "rows", ("4",), ("0", "1", "2", "3"), "各项之和",
               "表四每一组:总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结")
@@ -140,6 +154,49 @@ ACTIVE_2021 = BlockTable("active_disclosure", "active_disclosure", "信息内容
           (Row("fees_10k_yuan", ("行政事业性收费",)),)),
 ), width=3)
 
+Y2 = YearRule(
+    "Y2", "warning",
+    "表二:现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数(各单位口径不一)",
+    tuple(Carry(f"active_disclosure.{row.key}.in_force", f"active_disclosure.{row.key}.in_force",
+                plus=(f"active_disclosure.{row.key}.issued",),
+                minus=(f"active_disclosure.{row.key}.abolished",))
+          for row in ACTIVE_2021.blocks[0].rows),
+)
+
+_COUNTED = r"\s*(?:件|起|条|宗|个)"
+CLAIMS = (
+    Claim("本年新收政府信息公开申请",
+          r"(?:收到|受理|新收)[^。;,,]{0,16}?申请[^。;,,\d]{0,4}?(\d+)\s*(?:件|个|条|宗)",
+          ("applications.new_received.6",)),
+    Claim("行政复议", r"行政复议[^。;,,\d]{0,6}?(\d+)" + _COUNTED,
+          ("review_litigation.review.4",)),
+    Claim("行政诉讼", r"行政诉讼[^。;,,\d]{0,6}?(\d+)" + _COUNTED,
+          ("review_litigation.litigation_direct.4", "review_litigation.litigation_after_review.4")),
+)
+"""T1 claims both formats share (tables 三 and 四 are alike)."""
+
+CLAIMS_2021 = (
+    *CLAIMS,
+    Claim("现行有效行政规范性文件", r"现行有效[^。;,,\d]{0,8}?规范性文件\s*(\d+)\s*件",
+          ("active_disclosure.normative_documents.in_force",)),
+    Claim("本年废止行政规范性文件", r"规范性文件[^。;]{0,30}?废止\s*(\d+)\s*件",
+          ("active_disclosure.normative_documents.abolished",)),
+    Claim("本年制发行政规范性文件", r"规范性文件[^。;]{0,30}?制发\s*(\d+)\s*件",
+          ("active_disclosure.normative_documents.issued",)),
+)
+
+FIGURES = (
+    Figure("本年新收申请", ("applications.new_received.6",)),
+    Figure("上年结转", ("applications.carried_from_last_year.6",)),
+    Figure("予以公开", ("applications.granted.6",)),
+    Figure("部分公开", ("applications.partially_granted.6",)),
+    Figure("结转下年度", ("applications.carried_to_next_year.6",)),
+    Figure("行政复议(总计)", ("review_litigation.review.4",)),
+    Figure("行政诉讼(总计)", ("review_litigation.litigation_direct.4",
+                            "review_litigation.litigation_after_review.4")),
+)
+"""Key figures of the summary workbook both formats share; totals of table 三 use 总计."""
+
 NARRATIVE_HINT = ("每个二级标题占一行(A列),其下每段文字占一行(B列);"
                   "可增删行,标题可改。段落中可用 {{ 依申请.本年新收.总计 }} 等引用表格数字。")
 
@@ -151,24 +208,30 @@ def sections(overview_topics: tuple[str, ...], problems: tuple[str, ...],
                 instruction=NARRATIVE_HINT),
         Section("active_disclosure", "二", "主动公开政府信息情况", "二、主动公开",
                 table="active_disclosure",
-                instruction="请在黄色单元格填写本年数字,件数为不小于0的整数,金额单位为万元。"),
+                instruction="请在黄色单元格填写本年数字,件数为不小于0的整数,金额单位为万元。",
+                short_name="主动公开"),
         Section("applications", "三", "收到和处理政府信息公开申请情况", "三、依申请公开",
                 table="applications",
                 instruction="请在黄色单元格填写件数;总计行与总计列已设公式,"
-                            "右侧和下方的“检查”会即时显示勾稽关系是否成立。"),
+                            "右侧和下方的“检查”会即时显示勾稽关系是否成立。",
+                short_name="依申请", summary_template="applications_summary.j2"),
         Section("review_litigation", "四", "政府信息公开行政复议、行政诉讼情况", "四、复议诉讼",
                 table="review_litigation",
-                instruction="请在黄色单元格填写件数;各组“总计”已设公式,下方“检查”行显示是否成立。"),
+                instruction="请在黄色单元格填写件数;各组“总计”已设公式,下方“检查”行显示是否成立。",
+                short_name="复议诉讼", summary_template="review_litigation_summary.j2"),
         Section("problems", "五", "存在的主要问题及改进情况", "五、问题及改进",
                 topics=problems, instruction=NARRATIVE_HINT),
         Section("other", "六", "其他需要报告的事项", "六、其他事项",
-                topics=other, instruction=NARRATIVE_HINT),
+                topics=other, instruction=NARRATIVE_HINT, default_template="fees.j2"),
     )
 
+
+APPLICATIONS_2021 = applications_table(OTHER_ROWS_2021)
 
 FORMAT = Format(
     id="2021",
     name="2021年版格式(国办公开办函〔2021〕30号)",
+    short_name="2021年版格式",
     years=(2021, None),
     sections=sections(
         ("(一)主动公开", "(二)依申请公开", "(三)政府信息管理",
@@ -177,6 +240,9 @@ FORMAT = Format(
         ("(一)信息处理费收取情况", "(二)政务公开工作要点落实情况",
          "(三)人大代表建议和政协提案办理结果公开情况", "(四)本年度工作创新", "(五)其他事项"),
     ),
-    tables=(ACTIVE_2021, applications_table(OTHER_ROWS_2021), REVIEW_LITIGATION),
+    tables=(ACTIVE_2021, APPLICATIONS_2021, REVIEW_LITIGATION),
     equations=(*applications_equations(OTHER_ROWS_2021), R1),
+    year_rules=(carried_over(APPLICATIONS_2021), Y2),
+    claims=CLAIMS_2021,
+    key_figures=(*FIGURES, Figure("行政事业性收费(万元)", ("active_disclosure.fees_10k_yuan",))),
 )

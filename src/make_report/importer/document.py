@@ -20,8 +20,11 @@ from make_report.formats import FORMATS
 from make_report.importer.source import Line
 from make_report.importer.text import NUMERAL, ends_sentence, is_footer, join_wrapped, norm
 from make_report.model import Entry
+from make_report.spec import REPORT_TITLE
 
-TITLE = re.compile(r"(?P<agency>.{0,40}?)(?P<year>(?:19|20)\d{2})年度?政府信息公开(?:工作)?年度?报告")
+TITLE = re.compile(r"(?P<agency>.{0,40}?)(?P<year>(?:19|20)\d{2})年度?"
+                   + REPORT_TITLE.replace("工作", "(?:工作)?").replace("年度", "年度?"))
+"""The report's title, also as often written without 工作 or 度 (2019年政府信息公开年度报告)."""
 HEADING = re.compile(rf"(?:([{NUMERAL}]{{1,2}})[、.,])?(.{{2,40}})")
 SECTION_ALIASES = {
     "overview": ("总体情况", "工作情况", "基本情况", "工作概况", "主要做法", "概述"),

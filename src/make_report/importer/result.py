@@ -13,7 +13,7 @@ from make_report.findings import Finding, Findings, Severity
 from make_report.importer.text import parse_value
 from make_report.importer.walk import Token
 from make_report.model import Report, Value
-from make_report.spec import Field, Format
+from make_report.spec import Format
 
 
 @dataclass
@@ -38,10 +38,6 @@ class ImportResult:
         return set(self.unread) - set(self.blank)
 
 
-def _column(f: Field) -> int | str | None:
-    return int(f.column) if f.column is not None and f.column.isdigit() else f.column
-
-
 class Collector:
     """Values, labels and findings as the table readers place cells."""
 
@@ -52,17 +48,16 @@ class Collector:
         self.blank: list[str] = []
         self.labels = {f.key: f.label for f in fmt.fields}
         self.findings = Findings()
-        self.numbers = {s.table: s.number for s in fmt.sections if s.table}
 
     def where(self, table: str, key: str | None = None) -> str:
-        name = f"表{self.numbers.get(table, '')}"
+        name = self.fmt.table_name(table) or "表"
         return f"{name} {self.labels.get(key, key)}" if key else name
 
     def note(self, rule: str, severity: Severity, message: str, table: str | None = None,
              keys: tuple[str, ...] = ()) -> None:
         f = self.fmt.field_map.get(keys[0]) if len(keys) == 1 else None
         self.findings.add(Finding(rule, severity, message, table, f.row if f else None,
-                                  _column(f) if f else None, keys))
+                                  f.column_index if f else None, keys))
 
     def own_label(self, keys: tuple[str, ...], row_label: str) -> None:
         """Name cells after the report's own row label (it may differ from the official)."""

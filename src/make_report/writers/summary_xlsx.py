@@ -15,9 +15,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from make_report.formats import FORMATS
 from make_report.grid import GridCell, table_grid
 from make_report.model import Value
-from make_report.spec import BlockTable, Format, Section, Table
+from make_report.spec import BlockTable, Format, Table
 from make_report.summary import KEY_FIGURES, STATUS_ZH, Rollup, SummaryItem, figure_value
 from make_report.summary import rollups as make_rollups
 from make_report.writers import xlsx_style as st
@@ -28,14 +29,17 @@ LEFT_OUT_SHEET = "未纳入汇总"
 MAIN_HEADERS = ("文件", "机关名称", "报告年度", "格式", *(f.label for f in KEY_FIGURES),
                 "检查结果", "错误数", "警告数")
 LEFT_OUT_HEADERS = ("文件", "机关名称", "检查结果", "原因")
+SEPARATE_NOTE = ("仅汇总检查通过的文件;"
+                 + "与".join(f.short_name for f in sorted(FORMATS.values(), key=lambda f: f.years[0]))
+                 + "的表格不同,分别汇总。")
 TABLE_FIRST_ROW = 4
 """Row of the first format heading on a table sheet (title and note above it)."""
 GAP_ROWS = 2
 
 
-def table_sheet_name(section: Section) -> str:
-    """表二汇总 for section 二: named after the table's place in the report."""
-    return f"表{section.number}汇总"
+def table_sheet_name(fmt: Format, table: str) -> str:
+    """表二汇总 for table 二: named after the table's place in the report."""
+    return f"{fmt.table_name(table)}汇总"
 
 
 def write_summary_workbook(items: list[SummaryItem], path: Path) -> None:
@@ -45,8 +49,9 @@ def write_summary_workbook(items: list[SummaryItem], path: Path) -> None:
     first = next(iter(r.format for r in groups), None) or _any_format(items)
     for section in first.sections:
         if section.table:
-            ws = wb.create_sheet(table_sheet_name(section))
-            _table_sheet(ws, section.table, f"表{section.number} {section.heading}", groups)
+            ws = wb.create_sheet(table_sheet_name(first, section.table))
+            title = f"{first.table_name(section.table)} {section.heading}"
+            _table_sheet(ws, section.table, title, groups)
     _left_out_sheet(wb.create_sheet(LEFT_OUT_SHEET), items)
     for ws in wb.worksheets:
         st.fit_page(ws, landscape=ws.title != LEFT_OUT_SHEET)
@@ -56,8 +61,6 @@ def write_summary_workbook(items: list[SummaryItem], path: Path) -> None:
 
 def _any_format(items: list[SummaryItem]) -> Format:
     """Which format lays out the table sheets when nothing could be summed."""
-    from make_report.formats import FORMATS
-
     return next((i.report.format for i in items if i.report), next(iter(FORMATS.values())))
 
 
@@ -133,8 +136,7 @@ def _total_row(ws: Worksheet, row: int, items: list[SummaryItem]) -> None:
 def _table_sheet(ws: Worksheet, table_key: str, title: str, groups: list[Rollup]) -> None:
     """Each format's roll-up under its own heading, the official grid below it."""
     put_text(ws.cell(1, 1), f"{title}(汇总)", st.TITLE)
-    put_text(ws.cell(2, 1), "仅汇总检查通过的文件;2019年试行格式与2021年版格式的表格不同,"
-                            "分别汇总。", st.NOTE)
+    put_text(ws.cell(2, 1), SEPARATE_NOTE, st.NOTE)
     row = TABLE_FIRST_ROW
     if not groups:
         put_text(ws.cell(row, 1), "没有检查通过的文件,无可汇总的数据。")

@@ -13,20 +13,22 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from make_report.formats import FORMATS, first_year, last_year
 from make_report.layout import META_FIRST_ROW, META_ROWS, NARRATIVE_FIRST_ROW, workbook_layout
 from make_report.model import Entry, Report
-from make_report.spec import Format, Section
+from make_report.spec import REPORT_TITLE, Format, Section
 from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 from make_report.writers.xlsx_tables import write_table_sheet
 
-META_TITLE = "政府信息公开工作年度报告 基本信息"
 META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
              "如确需修改,可在“审阅”中撤销工作表保护。")
 META_HEADERS = ("项目", "填写内容", "说明")
 NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
 SPARE_ROWS = 200
 """Unlocked rows left under the narrative so staff can write more than the topics offered."""
+OPEN_END_YEAR = 2100
+"""The last year the workbook accepts while a format has no end year."""
 
 
 def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) -> None:
@@ -44,10 +46,15 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) 
             write_table_sheet(ws, fmt, layout.tables[section.table], report)
         else:
             _narrative_sheet(ws, section, _entries(section, report))
-    wb.properties.title = report.title if report else META_TITLE
+    wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
     with atomic_output(Path(path)) as tmp:
         wb.save(tmp)
+
+
+def meta_title(fmt: Format) -> str:
+    """政府信息公开工作年度报告 基本信息: what the first sheet and a blank workbook are called."""
+    return f"{REPORT_TITLE} {fmt.meta_sheet}"
 
 
 def _meta_sheet(ws: Worksheet, fmt: Format, cells: dict[str, str],
@@ -55,7 +62,7 @@ def _meta_sheet(ws: Worksheet, fmt: Format, cells: dict[str, str],
     """Agency, year and the other lines of the report that are not tables."""
     for letter, width in zip("ABC", (18, 44, 52), strict=True):
         ws.column_dimensions[letter].width = width
-    st.set_text(ws["A1"], META_TITLE, st.TITLE)
+    st.set_text(ws["A1"], meta_title(fmt), st.TITLE)
     st.set_text(ws["A2"], META_HINT, st.NOTE)
     ws["A2"].alignment = st.MIDDLE
     ws.merge_cells("A2:C2")
@@ -87,13 +94,15 @@ def _meta_values(fmt: Format, report: Report | None) -> dict[str, object]:
 
 
 def _meta_validations(ws: Worksheet, cells: dict[str, str]) -> None:
-    year = DataValidation("whole", operator="between", formula1="2019", formula2="2100",
-                          allow_blank=True, showErrorMessage=True,
-                          errorTitle="年度有误", error="请填写2019至2100之间的四位年份,如 2024。")
+    """The years some format covers and the format ids, as drop-down and range checks."""
+    first, last = first_year(), last_year() or OPEN_END_YEAR
+    year = DataValidation("whole", operator="between", formula1=str(first), formula2=str(last),
+                          allow_blank=True, showErrorMessage=True, errorTitle="年度有误",
+                          error=f"请填写{first}至{last}之间的四位年份,如 2024。")
     year.add(cells["year"])
-    fmt = DataValidation("list", formula1='"2021,2019"', allow_blank=True,
+    fmt = DataValidation("list", formula1=f'"{",".join(FORMATS)}"', allow_blank=True,
                          showErrorMessage=True, errorTitle="格式有误",
-                         error="报告格式只能是2021或2019。")
+                         error=f"报告格式只能是{'或'.join(FORMATS)}。")
     fmt.add(cells["format"])
     ws.add_data_validation(year)
     ws.add_data_validation(fmt)
