@@ -15,10 +15,9 @@ from docx.oxml.ns import qn
 from conftest import require_soffice
 from make_report.formats import FORMATS
 from make_report.grid import table_grid
-from make_report.model import Entry, Report, zero_values
+from make_report.model import Entry, Report, format_value, zero_values
 from make_report.narrative import NarrativeError
 from make_report.writers.docx import build_document, write_docx
-from make_report.writers.docx_tables import format_value
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
 F2021 = FORMATS["2021"]

@@ -49,6 +49,12 @@ def zero_values(fmt: Format) -> dict[str, Value]:
     return {f.key: (Decimal("0") if f.kind == "amount" else 0) for f in fmt.fields}
 
 
+def format_value(value: object) -> str:
+    """A value as every output shows it: counts as digits, amounts with their own decimals
+    (1681.00), never in exponent form."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
 def format_date(date: dt.date | None) -> str:
     """Official style: Arabic digits, no padding (2024年1月4日)."""
     return f"{date.year}年{date.month}月{date.day}日" if date else ""

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from make_report.model import Report
+from make_report.model import Report, format_value
 from make_report.narrative_names import NameList, Names, chinese_tables, english_tables
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -79,13 +78,8 @@ class _Sandbox(SandboxedEnvironment):
         return obj[key] if key in obj else self.undefined(obj=obj, name=key)
 
 
-def _finalize(value: object) -> object:
-    """Decimals print with their own decimals and never in exponent form."""
-    return format(value, "f") if isinstance(value, Decimal) else value
-
-
 _ENV = _Sandbox(undefined=_Undefined, autoescape=False, trim_blocks=True,
-                lstrip_blocks=True, finalize=_finalize)
+                lstrip_blocks=True, finalize=format_value)
 _COMPILED: dict[str, object] = {}
 
 

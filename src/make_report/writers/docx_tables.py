@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from decimal import Decimal
 
 from docx.document import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
 from make_report.grid import Grid, GridCell, table_grid
-from make_report.model import Report, Value
+from make_report.model import Report, format_value
 from make_report.spec import BlockTable, Table
 from make_report.writers import ooxml, ooxml_table
 from make_report.writers.docx_styles import TYPE_WIDTH_MM
@@ -39,11 +38,6 @@ class TableLayout:
     widths: tuple[int, ...]  # twips per grid column
     style: str
     cell_margin: int  # twips, left and right
-
-
-def format_value(value: Value) -> str:
-    """Counts as digits; amounts keep their own decimals (1681.00), never an exponent."""
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def layout_for(table: Table, grid: Grid) -> TableLayout:

@@ -7,23 +7,17 @@ The grid already knows every merge; this module only turns each grid cell into a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from html import escape
 from itertools import pairwise
 
 from make_report.grid import Grid, GridCell, table_grid
-from make_report.model import Report, Value
+from make_report.model import Report, format_value
 from make_report.spec import BlockTable, Table
 
 BLOCK_LABEL_SHARE = 28.0
 """Table 二: percent of the width for 信息内容 (the Word layout's 44 of 156 mm)."""
 LABEL_SHARES = (7.0, 12.0, 22.0)
 """Table 三: percent for the three label columns (Word: 11, 19 and 34 of 156 mm)."""
-
-
-def format_value(value: Value) -> str:
-    """Same text as the Word tables: counts as digits, amounts with their own decimals."""
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def table_html(table: Table, report: Report, caption: str) -> str:
