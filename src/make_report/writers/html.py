@@ -1,28 +1,20 @@
 """The report as one self-contained web page, for disclosure offices and their websites.
 
-Same text as the Word document, in the same order and from the same narrative calls; no
+Same parts as the Word document (``parts.report_parts``), in the same order; no
 scripts and no external resources, and the CSS scoped under ``.mr-report`` so the article
 can be pasted into a website's content system without restyling the rest of the site.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
 
-from make_report.model import Report, format_date
-from make_report.narrative import render_context, render_template, render_text, split_paragraphs
-from make_report.narrative_names import Names
-from make_report.spec import Section
+from make_report.model import Report
+from make_report.parts import Part, report_parts
 from make_report.writers.atomic import atomic_output
 from make_report.writers.html_tables import table_html
-
-SUMMARY_TEMPLATES = {"applications": "applications_summary.j2",
-                     "review_litigation": "review_litigation_summary.j2"}
-"""Sentences rendered from a table's values, placed just before that table (as in Word)."""
-DEFAULT_TEMPLATES = {"other": "fees.j2"}
-"""Text for a narrative section the user left empty (as in Word)."""
 
 BODY_FONTS = '"仿宋_GB2312", "仿宋", FangSong, FangSong_GB2312, STFangsong, SimSun, "宋体", serif'
 CSS = f"""
@@ -61,7 +53,7 @@ def render_html(report: Report, *, templates: Path | None = None,
     ``where`` maps ``narrative.{section}.{i}.{j}``, ``lead`` and ``contact`` to the places
     users know (一、总体情况!B7) for error messages.
     """
-    body = _Page(report, templates, where or {}).body()
+    body = _body(report, report_parts(report, templates=templates, where=where))
     title = escape(report.title)
     return (f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -79,66 +71,32 @@ def write_html(report: Report, path: str | Path, *, templates: Path | None = Non
         tmp.write_text(text, encoding="utf-8")
 
 
-class _Page:
-    """Collects the report's parts in the official order, the way the Word writer does."""
+def _body(report: Report, parts: Iterable[Part]) -> str:
+    """The report's parts (``parts.report_parts``) as HTML, one element a line."""
+    out: list[str] = []
+    for part in parts:
+        match part:
+            case ("title", text):
+                out.append(f"<h1>{escape(text)}</h1>")
+            case ("section", section):
+                out.append(f'<section class="mr-section mr-{section.key}">')
+            case ("heading1", text):
+                out.append(f"<h2>{escape(text)}</h2>")
+            case ("heading2", text):
+                out.append(f"<h3>{escape(text)}</h3>")
+            case ("paragraph", text):
+                out.extend(_paragraph(text))
+            case ("table", table, caption):
+                out.append(table_html(table, report, caption))
+            case ("end", _):
+                out.append("</section>")
+            case ("closing", agency, date):
+                out.extend(('<div class="mr-closing">', *_paragraph(agency), *_paragraph(date),
+                            "</div>"))
+            case _:
+                raise ValueError(f"unknown report part {part[0]!r}")
+    return "\n".join(out)
 
-    def __init__(self, report: Report, templates: Path | None,
-                 where: Mapping[str, str]) -> None:
-        self.report, self.templates, self.where = report, templates, where
-        self.context: Names = render_context(report)
-        self.out: list[str] = []
 
-    def body(self) -> str:
-        self.out.append(f"<h1>{escape(self.report.title)}</h1>")
-        for key, text in (("lead", self.report.lead), ("contact", self.report.contact)):
-            self.user_text(text or "", self.where.get(key, "基本信息"))
-        for section in self.report.format.sections:
-            self.section(section)
-        self.closing()
-        return "\n".join(self.out)
-
-    def section(self, section: Section) -> None:
-        self.out.append(f'<section class="mr-section mr-{section.key}">')
-        self.out.append(f"<h2>{escape(section.title)}</h2>")
-        wrote = self.entries(section)
-        name = SUMMARY_TEMPLATES.get(section.key)
-        if name is None and not wrote:
-            name = DEFAULT_TEMPLATES.get(section.key)
-        if name:
-            for text in render_template(name, self.context, self.templates):
-                self.paragraph(text)
-        if section.table:
-            table = self.report.format.table(section.table)
-            self.out.append(table_html(table, self.report, section.heading))
-        self.out.append("</section>")
-
-    def entries(self, section: Section) -> bool:
-        """The user's headings and paragraphs; True if there was any text at all."""
-        wrote = False
-        for i, entry in enumerate(self.report.narrative.get(section.key, [])):
-            if entry.heading and entry.heading.strip():
-                self.out.append(f"<h3>{escape(entry.heading.strip())}</h3>")
-                wrote = True
-            for j, text in enumerate(entry.paragraphs):
-                place = self.where.get(f"narrative.{section.key}.{i}.{j}",
-                                       f"{section.sheet}(第{i + 1}项第{j + 1}段)")
-                wrote = self.user_text(text or "", place) or wrote
-        return wrote
-
-    def user_text(self, text: str, where: str) -> bool:
-        """A user's cell: rendered, then one paragraph per line."""
-        lines = split_paragraphs(render_text(text, self.context, where))
-        for line in lines:
-            self.paragraph(line)
-        return bool(lines)
-
-    def closing(self) -> None:
-        self.out.append('<div class="mr-closing">')
-        self.paragraph(self.report.agency)
-        if self.report.date:
-            self.paragraph(format_date(self.report.date))
-        self.out.append("</div>")
-
-    def paragraph(self, text: str) -> None:
-        if text:
-            self.out.append(f"<p>{escape(text)}</p>")
+def _paragraph(text: str) -> list[str]:
+    return [f"<p>{escape(text)}</p>"] if text else []

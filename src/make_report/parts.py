@@ -1,0 +1,79 @@
+"""The report as a sequence of parts, in the official order, with the narrative rendered.
+
+The Word writer and the web page both lay out exactly these parts, so the two can never
+say different things or put them in a different order. Parts are plain tuples:
+
+- ``("title", text)``
+- ``("section", section)`` and ``("end", section)`` around each section's parts
+- ``("heading1", text)``, ``("heading2", text)``, ``("paragraph", text)``
+- ``("table", table, caption)``
+- ``("closing", agency, date)``, the date already in official style (or "")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from make_report.model import Report, format_date
+from make_report.narrative import render_context, render_template, render_text, split_paragraphs
+from make_report.narrative_names import Names
+from make_report.spec import Section
+
+Part = tuple
+
+
+def report_parts(report: Report, *, templates: Path | None = None,
+                 where: Mapping[str, str] | None = None) -> Iterator[Part]:
+    """Every part of the report; a broken narrative template raises ``NarrativeError``.
+
+    ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
+    ``contact`` to the places users know (一、总体情况!B7) for error messages.
+    """
+    return _Parts(report, templates, where or {}).parts()
+
+
+class _Parts:
+    def __init__(self, report: Report, templates: Path | None,
+                 where: Mapping[str, str]) -> None:
+        self.report, self.templates, self.where = report, templates, where
+        self.context: Names = render_context(report)
+
+    def parts(self) -> Iterator[Part]:
+        yield ("title", self.report.title)
+        for key, text in (("lead", self.report.lead), ("contact", self.report.contact)):
+            yield from self.user_text(text or "", self.where.get(key, self.report.format.meta_sheet))
+        for section in self.report.format.sections:
+            yield ("section", section)
+            yield from self.section(section)
+            yield ("end", section)
+        yield ("closing", self.report.agency, format_date(self.report.date))
+
+    def section(self, section: Section) -> Iterator[Part]:
+        """Heading, the user's entries, the format's sentences, then the table."""
+        yield ("heading1", section.title)
+        entries = list(self.entries(section))
+        yield from entries
+        name = section.summary_template
+        if name is None and not entries:
+            name = section.default_template
+        if name:
+            for text in render_template(name, self.context, self.templates):
+                yield ("paragraph", text)
+        if section.table:
+            yield ("table", self.report.format.table(section.table), section.heading)
+
+    def entries(self, section: Section) -> Iterator[Part]:
+        """The user's headings and paragraphs (nothing at all when they wrote nothing)."""
+        for i, entry in enumerate(self.report.narrative.get(section.key, [])):
+            if entry.heading and entry.heading.strip():
+                yield ("heading2", entry.heading.strip())
+            for j, text in enumerate(entry.paragraphs):
+                place = self.where.get(f"narrative.{section.key}.{i}.{j}",
+                                       f"{section.sheet}(第{i + 1}项第{j + 1}段)")
+                yield from self.user_text(text or "", place)
+
+    def user_text(self, text: str, where: str) -> Iterator[Part]:
+        """A user's cell: rendered, then one paragraph per line."""
+        for line in split_paragraphs(render_text(text, self.context, where)):
+            yield ("paragraph", line)
