@@ -18,6 +18,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from make_report.layout import CHECK_BAD, CHECK_OK
 from make_report.spec import Kind
 
+STATUS_OK = "全部通过"
+STATUS_BAD = "不一致"
+"""Words of a sheet's status line (勾稽关系检查:全部通过 / 有2处不一致…), which its colour follows."""
+
 FONT_NAME = "宋体"
 TEXT = Font(name=FONT_NAME, size=11)
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
@@ -115,9 +119,9 @@ def mark_checks(ws: Worksheet, ranges: list[str]) -> None:
 
 def mark_status(ws: Worksheet, cell: str) -> None:
     """Colour the status line by its outcome."""
-    ws.conditional_formatting.add(cell, _rule(f'ISNUMBER(SEARCH("全部通过",{cell}))',
+    ws.conditional_formatting.add(cell, _rule(f'ISNUMBER(SEARCH("{STATUS_OK}",{cell}))',
                                               "006100", "C6EFCE"))
-    ws.conditional_formatting.add(cell, _rule(f'ISNUMBER(SEARCH("不一致",{cell}))',
+    ws.conditional_formatting.add(cell, _rule(f'ISNUMBER(SEARCH("{STATUS_BAD}",{cell}))',
                                               "9C0006", "FFC7CE"))
 
 

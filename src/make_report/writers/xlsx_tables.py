@@ -162,8 +162,8 @@ def _status(ws: Worksheet, ts: TableSheet) -> None:
     ranges = check_ranges(ts)
     if ranges:
         count = "+".join(f'SUMPRODUCT(--(LEFT({r},1)="{CHECK_BAD}"))' for r in ranges)
-        cell.value = (f'="勾稽关系检查:"&IF({count}=0,"全部通过",'
-                      f'"有"&({count})&"处不一致,请看标{CHECK_BAD}的单元格")')
+        cell.value = (f'="勾稽关系检查:"&IF({count}=0,"{st.STATUS_OK}",'
+                      f'"有"&({count})&"处{st.STATUS_BAD},请看标{CHECK_BAD}的单元格")')
         cell.font = st.BOLD
         st.mark_status(ws, cell.coordinate)
     else:
