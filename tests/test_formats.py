@@ -1,0 +1,79 @@
+"""The format descriptions hang together, and the pure core imports no edge library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from make_report.formats import FORMATS
+from make_report.narrative import find_template
+from make_report.parts import report_parts
+from make_report.synthetic import consistent_report
+
+ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
+CORE = ("make_report.spec", "make_report.model", "make_report.findings", "make_report.validate",
+        "make_report.grid", "make_report.layout", "make_report.formats", "make_report.crossyear")
+EDGES = {"openpyxl", "docx", "jinja2", "typer", "lxml", "rich"}
+
+
+def test_the_pure_core_imports_no_edge_library():
+    code = (f"import {', '.join(CORE)}; import sys; "
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {EDGES!r}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@ALL
+def test_every_key_the_format_names_is_one_of_its_fields(fmt):
+    keys = [k for claim in fmt.claims for k in claim.keys]
+    keys += [k for figure in fmt.key_figures for k in figure.keys]
+    for rule in fmt.year_rules:
+        for carry in rule.carries:
+            keys += [carry.target, *carry.plus, *carry.minus]
+    assert keys and set(keys) <= set(fmt.field_map)
+
+
+@ALL
+def test_last_years_cells_are_fields_of_some_format(fmt):
+    every = {k for f in FORMATS.values() for k in f.field_map}
+    assert {c.previous for r in fmt.year_rules for c in r.carries} <= every
+
+
+def test_y2_and_the_table_two_claims_are_2021_only():
+    assert [r.id for r in FORMATS["2021"].year_rules] == ["Y1", "Y2"]
+    assert [r.id for r in FORMATS["2019"].year_rules] == ["Y1"]
+    assert len(FORMATS["2021"].claims) == 6 and len(FORMATS["2019"].claims) == 3
+
+
+@ALL
+def test_claim_patterns_state_one_number(fmt):
+    for claim in fmt.claims:
+        assert claim.regex.groups == 1, claim.what
+
+
+@ALL
+def test_sections_name_their_tables_and_templates(fmt):
+    names = [s.short_name for s in fmt.sections if s.table]
+    assert all(names) and len(set(names)) == len(names)
+    for section in fmt.sections:
+        for name in (section.summary_template, section.default_template):
+            if name:
+                assert find_template(name).is_file()
+
+
+@ALL
+def test_key_figure_titles_are_unique(fmt):
+    labels = [f.label for f in fmt.key_figures]
+    assert len(set(labels)) == len(labels)
+
+
+@ALL
+def test_report_parts_nest_each_section_and_end_with_the_closing(fmt):
+    report = consistent_report(fmt, seed=1)
+    kinds = [part[0] for part in report_parts(report)]
+    assert kinds[0] == "title" and kinds[-1] == "closing"
+    assert kinds.count("section") == kinds.count("end") == len(fmt.sections)
+    assert kinds.count("table") == len(fmt.tables)
