@@ -18,7 +18,7 @@ from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
 from make_report.importer.walk import region_text, tokenize
 from make_report.model import Entry, Report
-from make_report.spec import BlockTable, Format
+from make_report.spec import REPORT_TITLE, BlockTable, Format
 from make_report.validate import check_equation, validate
 
 TABLE_SECTIONS = frozenset(s.key for f in FORMATS.values() for s in f.sections if s.table)
@@ -32,7 +32,7 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
     layout = find_layout(source.lines)
     if not layout.sections and layout.year is None:
         raise InputError(f"{path.name}:未找到报告标题或“一、总体情况”等章节标题,"
-                         "不像是政府信息公开工作年度报告,无法导入。")
+                         f"不像是{REPORT_TITLE},无法导入。")
     notes = Findings()
     year = year or layout.year or _guessed_year(source, notes, path)
     tokens = {s.key: tokenize(source.lines[s.start:s.end], s.start)
@@ -54,7 +54,7 @@ def _guessed_year(source: Source, notes: Findings, path: Path) -> int:
     year = guess_year(source.lines)
     if year is None:
         raise InputError(f"{path.name}:未找到报告标题,也无法从正文判断报告年度,请指定年度。")
-    notes.add(Finding("I2", "warning", f"未找到标题“<机关名称><年度>年政府信息公开工作年度报告”,"
+    notes.add(Finding("I2", "warning", f"未找到标题“<机关名称><年度>年{REPORT_TITLE}”,"
                       f"报告年度按正文中最常出现的年份读作 {year} 年,请核对"))
     return year
 

@@ -137,7 +137,7 @@ def _check_labels(ws: Any, ts: TableSheet, fmt: Format, path: Path) -> None:
         address = ts.at(cell.row, cell.col)
         if _norm(ws[address].value) != _norm(cell.text):
             other = _other_format(ws, ts, fmt)
-            hint = (f"这是{other.name}的表格,与“基本信息”中的格式({fmt.name})不符。"
+            hint = (f"这是{other.name}的表格,与“{fmt.meta_sheet}”中的格式({fmt.name})不符。"
                     if other else "表格的行或列被插入、删除或合并过。")
             raise InputError(
                 f"{path.name}:{ws.title}!{address} 应为“{cell.text}”,实为“{ws[address].value or ''}”。"
@@ -246,7 +246,7 @@ class _Reader:
                 blanks.append(address)
             elif parsed.severity:
                 self._add("N1", parsed.severity, ts.name, address, f"{f.label} {parsed.problem}",
-                          table=f.table, row=f.row, column=_col(f.column), fields=(f.key,))
+                          table=f.table, row=f.row, column=f.column_index, fields=(f.key,))
         if blanks:
             self.findings.add(Finding("blank", "info", f"{ts.name} 有 {len(blanks)} 个空白单元格,按 0 计",
                                       sheet=ts.name, cells=tuple(blanks)))
@@ -351,7 +351,3 @@ def _text(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return str(raw).strip()
-
-
-def _col(column: str | None) -> int | str | None:
-    return int(column) if column is not None and column.isdigit() else column
