@@ -323,6 +323,9 @@ D8 = f"{TABLE}!D8 一、本年新收政府信息公开申请数量·自然人 "
 FEES = "二、主动公开!B18 行政事业性收费·本年收费金额(单位:万元) "
 DATE_HINT = "。Excel 会把 1/2 这样的输入变成日期,请把单元格格式改为“常规”后重新填写数字"
 SANDBOX = f"{TEXT}!B5 模板中有不允许的操作:模板只能引用报告中的数字和文字,不能访问"
+TOO_MUCH = f"{TEXT}!B5 模板无法计算:"
+TOO_LONG = "内容过长(超过 100000 个字或项),叙述文字用不到这么长的内容"
+SYNTAX = f"{TEXT}!B5 模板语法有误(第1行):"
 LONG_AGENCY = "某某省某某市某某县" * 20
 
 CASES = [
@@ -408,6 +411,31 @@ CASES = [
             SANDBOX + "“__globals__”"),
     finding("template formatting its way in", with_cells(TEXT, B5="{{ '{0.__class__}'.format(1) }}"),
             SANDBOX + "“__class__”"),
+    # --- narrative cells that would eat memory or time, or that Jinja cannot parse
+    finding("template making a 100 MB string", with_cells(TEXT, B5="{{ 'a' * 100000000 }}"),
+            TOO_MUCH + TOO_LONG),
+    finding("template making a huge number", with_cells(TEXT, B5="{{ 9**(9**9) }}"),
+            TOO_MUCH + "数值过大(超过 10 的 15 次方)"),
+    finding("template doubling a string in a loop", with_cells(TEXT, B5=(
+        "{% set ns = namespace(a='x') %}{% for i in range(60) %}{% set ns.a = ns.a ~ ns.a %}"
+        "{% endfor %}{{ ns.a }}")), TOO_MUCH + TOO_LONG),
+    finding("template with loops inside loops", with_cells(TEXT, B5=(
+        "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}")),
+        TOO_MUCH + "循环或输出过多(超过 200000 步),请简化模板"),
+    finding("template with a huge range", with_cells(TEXT, B5="{{ range(10**9)|length }}"),
+            TOO_MUCH + "range() 最多给出 10000 项"),
+    finding("template padding to a billion", with_cells(TEXT, B5="{{ '%1000000000d' % 1 }}"),
+            TOO_MUCH + "格式中的宽度过大(超过 100000)"),
+    finding("template changing a list", with_cells(TEXT, B5="{% set l = [1] %}{{ l.extend(l) }}"),
+            SANDBOX + "“extend”"),
+    finding("template with a dot and no name", with_cells(TEXT, B5="收到{{ 依申请. }}件"),
+            SYNTAX + "“.”后面应为名称或数字"),
+    finding("template without its end", with_cells(TEXT, B5="{% if 依申请.本年新收.总计 %}有申请"),
+            SYNTAX + "模板不完整,{% if %} 缺少结束标记 {% endif %}"),
+    finding("template with a single brace", with_cells(TEXT, B5="{{ 依申请.本年新收.总计 }件"),
+            SYNTAX + "有单独的“}”,表达式应以 }} 结束"),
+    finding("template with an unknown filter", with_cells(TEXT, B5="{{ 机关名称|nofilter }}"),
+            SYNTAX + "没有名为“nofilter”的过滤器"),
     # --- the wrong kind of file
     unusable("workbook still open in Excel", lock_beside,
              f"{IN}:该工作簿似乎正在 Excel 或 WPS 中打开(同一文件夹中有锁定文件“~${IN}”),"
@@ -689,3 +717,30 @@ def test_a_formula_reads_a_decimal_helper_cell_exactly(tmp_path):
 
     result = api.check(with_book(change)(tmp_path))
     assert result.report.value("active_disclosure.fees_10k_yuan") == Decimal("3")
+
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,.'][A-Za-z]{2,}")
+
+
+@pytest.mark.parametrize("source", [
+    "{{ a. }}", "{{ a b }}", "{{ }}", "{{ a", "{% if a %}", "{% foo %}", "{% %}", "{{ a|nofilter }}",
+    "{% if a is notest %}{% endif %}", "{# x", "{{ 'abc }}", "{{ a ! }}", "{% for %}",
+    "{% set 1 = 2 %}", "{% endif %}", "{% if a %}{% endfor %}", "{{ (a }}", "{{ a) }}",
+    "{{ [1, }}", "{{ a = 1 }}", "{% block a %}{% endblock %}{% block a %}{% endblock %}",
+    "{% macro %}", "{{ a | }}", "{{ 1 + }}", "{{ x | default( }}", "{{ '\\x' }}",
+    "{% include 'x' %}", "{% extends 'x' %}", "{% import 'x' as y %}", "{{ 1 / 0 }}",
+    "{{ 机关名称 + 1 }}", "{{ 机关名称|round }}", "{% set x = 1 %}{% set x.a = 2 %}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{{ 2.0 ** 100000 }}", "{{ '%d' % 'x' }}",
+    "{{ '{'.format(1) }}", "{{ 1|batch(0)|list }}", "{{ 年度|round(2, 'x') }}",
+    "{{ 'a' * 100000000 }}", "{{ 9**(9**9) }}", "{{ range(10**9) }}", "{{ lipsum(10**9) }}",
+    "{{ ''.zfill(10**9) }}", "{{ 'x'.replace('', 'y' * 99999) }}",
+])
+def test_template_problems_are_told_in_chinese(source):
+    from make_report.model import Report
+    from make_report.narrative import NarrativeError, render_text
+
+    with pytest.raises(NarrativeError) as caught:
+        render_text(source, Report(FMT, "某县", 2024), "五、问题及改进!B5")
+    message = caught.value.message
+    assert message.startswith("五、问题及改进!B5 模板")
+    assert not ENGLISH.search(message), message

@@ -91,8 +91,8 @@ template_bits = st.sampled_from(
     ["{{", "}}", "{%", "%}", "{#", "#}", " ", "依申请", ".", "本年新收", "总计", "机关名称",
      "年度", "values", "__class__", "__globals__", "__mro__", "lipsum", "cycler", "[", "]",
      "'", "(", ")", "if", "for i in range(3)", "endif", "endfor", "|length", "|upper", "~",
-     "+", "-", "1", "0", "x", "none", "namespace()", ".format(1)", "\n"])
-# no "*" among the bits: 'x' * 10**9 is a known narrative problem, reported, not fuzzed
+     "+", "-", "*", "**", "%", "9", "99999", "1", "0", "x", "none", "namespace()", ".format(1)",
+     "range(", "'%9999d'", "|join", "|replace('x', 'yy')", "\n"])
 templates = st.lists(template_bits, max_size=15).map("".join)
 
 
