@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import codecs
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from make_report.errors import InputError
+from make_report.errors import InputError, read_error
 from make_report.importer.text import is_blank_cell, squash
+from make_report.readers.sniff import (
+    ENCRYPTED_MARKS,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    Package,
+    check_package,
+    check_size,
+)
 
 LineKind = Literal["text", "delimited", "grid"]
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
@@ -51,20 +58,74 @@ class Source:
     """Plain text, where a paragraph may be wrapped over several lines."""
 
 
+SAVE_AS_DOCX = "请在 Word 或 WPS 中打开,另存为“Word 文档(*.docx)”后再试。"
+USUAL_SIZE = "年度报告通常不到 10 MB"
+ENTITY = re.compile(r"<!\s*ENTITY|<!\s*DOCTYPE[^>\[]*\[", re.I)
+"""An internal DTD subset: no web page has one, entity attacks need one."""
+
+
 def load(path: Path) -> Source:
-    """The lines of a .txt, .html/.htm or .docx report; unreadable files raise InputError."""
+    """The lines of a .txt, .html/.htm or .docx report. Whatever makes a file unusable
+    (missing, empty, too large, a zip bomb, a DTD, damaged) raises InputError: one
+    Chinese sentence, under the same limits as a workbook."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"{path.name}:无法导入该类型的文件,请提供 .docx、.html 或 .txt 格式的报告。")
+    try:
+        return _load(path, suffix)
+    except OSError as exc:  # no permission, locked by another program
+        raise read_error(path, exc) from None
+
+
+def _load(path: Path, suffix: str) -> Source:
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
+    if path.is_dir():
+        raise InputError(f"{path.name}:这是一个文件夹,不是报告文件。")
+    check_size(path, USUAL_SIZE)
     if suffix == ".docx":
+        _sniff_docx(path)
         return Source(tuple(docx_lines(path)), wrapped=False)
     text = decode(path.read_bytes())
     if suffix in (".html", ".htm"):
-        return Source(tuple(html_lines(text)), wrapped=False)
+        if ENTITY.search(text):
+            raise InputError(f"{path.name}:网页中含有 XML 实体定义(ENTITY),正常的网页不会有这种内容,"
+                             "可能是恶意构造的文件,已拒绝读取。")
+        return Source(tuple(_html_lines(text, path)), wrapped=False)
     lines = text_lines(text)
     return Source(tuple(lines), wrapped=looks_wrapped(lines))
+
+
+def _sniff_docx(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        body = head + fh.read() if head.startswith(OLE_MAGIC) else head
+    if head.startswith(OLE_MAGIC):
+        if any(mark in body for mark in ENCRYPTED_MARKS):
+            raise InputError(f"{path.name}:文档设置了打开密码,无法读取。请在 Word 或 WPS 中取消密码后再试。")
+        raise InputError(f"{path.name}:这是 Word 97-2003 文档(.doc)格式,本工具只读取 .docx。"
+                         f"{SAVE_AS_DOCX}")
+    if not head.startswith(ZIP_MAGIC):
+        raise InputError(f"{path.name}:不是有效的 Word 文档(.docx),无法读取。{SAVE_AS_DOCX}")
+    check_package(path, DOCUMENT)
+
+
+def _check_docx_kind(names: set[str], name: str) -> None:
+    if "word/document.xml" in names:
+        return
+    if "xl/workbook.xml" in names:
+        raise InputError(f"{name}:这是 Excel 工作簿,不是 Word 文档。工作簿的文件名应以 .xlsx 结尾。")
+    raise InputError(f"{name}:压缩包中没有 Word 文档内容,不是有效的 .docx 文件。{SAVE_AS_DOCX}")
+
+
+DOCUMENT = Package("正常的 Word 文档", "Word 和 WPS 保存的文档", SAVE_AS_DOCX, _check_docx_kind)
+
+
+def _html_lines(text: str, path: Path) -> list[Line]:
+    try:
+        return html_lines(text)
+    except (ValueError, RecursionError):  # lxml's ParserError is a ValueError
+        raise InputError(f"{path.name}:网页内容无法解析,请在浏览器中打开后另存为网页(.html)再试。") from None
 
 
 def looks_wrapped(lines: list[Line]) -> bool:
@@ -179,17 +240,19 @@ def _html_rows(table) -> list[Line]:
 
 
 def docx_lines(path: Path) -> list[Line]:
+    """Paragraphs and tables of a Word document, in order. A damaged package fails in
+    many ways (a missing part, broken XML, a bad zip stream); each is one sentence."""
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{path.name}:文件已损坏或不是有效的 Word 文档,无法读取"
-                         f"({type(exc).__name__})。") from None
-    out: list[Line] = []
-    _docx_block(document.element.body, out)
-    return out
+        out: list[Line] = []
+        _docx_block(document.element.body, out)
+        return out
+    except InputError:
+        raise
+    except Exception:  # KeyError, XMLSyntaxError, zlib.error, EOFError, ValueError ...
+        raise InputError(f"{path.name}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None
 
 
 def _docx_block(parent, out: list[Line]) -> None:

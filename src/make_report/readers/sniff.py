@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from make_report.errors import InputError, read_error
@@ -40,11 +42,7 @@ def _sniff(path: Path) -> None:
         raise InputError(f"{name}:这是 Excel 打开文件时生成的临时锁定文件,不是工作簿。"
                          "请关闭 Excel 后选择原文件。")
     _check_not_open(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"{name}:文件是空的(0 字节),可能未保存完整。")
-    if size > MAX_BYTES:
-        raise InputError(f"{name}:文件过大({size // 1024 // 1024} MB),标准工作簿通常不到 1 MB。")
+    check_size(path, "标准工作簿通常不到 1 MB")
     with path.open("rb") as fh:
         head = fh.read(8)
         body = head + fh.read() if head.startswith(OLE_MAGIC) else head
@@ -61,7 +59,16 @@ def _sniff(path: Path) -> None:
                  ".pdf": "PDF 文档", ".html": "网页", ".htm": "网页"}
         kind = kinds.get(suffix, "无法识别的文件")
         raise InputError(f"{name}:这是{kind},不是 .xlsx 工作簿。{SAVE_AS}")
-    _check_zip(path, name)
+    check_package(path, WORKBOOK)
+
+
+def check_size(path: Path, usual: str) -> None:
+    """Refuse an empty file, and one larger than any report (``usual`` says how large)."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path.name}:文件是空的(0 字节),可能未保存完整。")
+    if size > MAX_BYTES:
+        raise InputError(f"{path.name}:文件过大({size // 1024 // 1024} MB),{usual}。")
 
 
 def _check_not_open(path: Path) -> None:
@@ -74,7 +81,23 @@ def _check_not_open(path: Path) -> None:
                 f"如果已经关闭,请删除锁定文件“{lock.name}”。")
 
 
-def _check_zip(path: Path, name: str) -> None:
+@dataclass(frozen=True)
+class Package:
+    """A kind of zip package (a workbook, a Word document) and the words for it."""
+
+    what: str
+    """What it should be: 标准工作簿."""
+    made_by: str
+    """What never holds a DTD: Excel 和 WPS 保存的工作簿."""
+    save_as: str
+    """What to do about a damaged one."""
+    check_kind: Callable[[set[str], str], None]
+    """Raise InputError unless the member names are this kind's."""
+
+
+def check_package(path: Path, package: Package) -> None:
+    """Refuse a zip that is damaged, a bomb, of another kind, or hides a DTD in a part."""
+    name = path.name
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -82,17 +105,18 @@ def _check_zip(path: Path, name: str) -> None:
             unpacked = sum(i.file_size for i in infos)
             if len(infos) > MAX_MEMBERS:
                 raise InputError(f"{name}:压缩包中的文件过多({len(infos)} 个),"
-                                 "不是标准工作簿,已拒绝读取。")
+                                 f"不是{package.what},已拒绝读取。")
             if unpacked > MAX_UNPACKED:
                 raise InputError(f"{name}:文件解压后过大({unpacked // 1024 // 1024} MB),"
                                  "可能是恶意构造的压缩文件,已拒绝读取。")
-            _check_kind(names, name)
+            package.check_kind(names, name)
             scan_parts(zf)
     except Refused as exc:
-        raise InputError(_refusal(name, exc)) from None
+        raise InputError(_refusal(name, exc, package.made_by)) from None
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError,
             NotImplementedError):
-        raise InputError(f"{name}:文件已损坏(可能下载或复制不完整),无法打开。{SAVE_AS}") from None
+        raise InputError(f"{name}:文件已损坏(可能下载或复制不完整),无法打开。"
+                         f"{package.save_as}") from None
 
 
 def _check_kind(names: set[str], name: str) -> None:
@@ -109,16 +133,19 @@ def _check_kind(names: set[str], name: str) -> None:
         raise InputError(f"{name}:压缩包中没有 Excel 工作簿内容,不是有效的 .xlsx 文件。{SAVE_AS}")
 
 
-def _refusal(name: str, exc: Refused) -> str:
+def _refusal(name: str, exc: Refused, made_by: str) -> str:
     where = f"{exc.sheet}!{exc.ref}"
     part = f"工作表“{exc.sheet}”" if exc.sheet else f"部件 {exc.part} "
     limits = f"标准工作簿最多 {MAX_ROWS} 行、{MAX_COLS} 列"
     return {
         "doctype": f"{name}:{part}含有 XML 文档类型定义(DOCTYPE 或 ENTITY),"
-                   "Excel 和 WPS 保存的工作簿不会有这种内容,可能是恶意构造的文件,已拒绝读取。",
+                   f"{made_by}不会有这种内容,可能是恶意构造的文件,已拒绝读取。",
         "range": f"{name}:{where} 超出了工作簿的正常范围({limits}),已拒绝读取。"
                  "请删除多余的行和列后再试。",
         "merge": f"{name}:{where} 合并区域过大({limits}),已拒绝读取。请取消该合并后再试。",
         "cells": f"{name}:单元格过多(读到工作表“{exc.sheet}”时已超过 {MAX_CELLS} 个),"
                  "远超标准工作簿的规模,已拒绝读取。请删除多余的行和列后再试。",
     }[exc.kind]
+
+
+WORKBOOK = Package("标准工作簿", "Excel 和 WPS 保存的工作簿", SAVE_AS, _check_kind)
