@@ -37,6 +37,23 @@ def col_letter(col: int) -> str:
     return out
 
 
+def col_number(letters: str) -> int:
+    """Excel letters to a 1-based column number (A -> 1, AA -> 27)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def split_address(address: str) -> tuple[int, int]:
+    """D8 -> (column 4, row 8); anything else -> (1, 1)."""
+    letters = "".join(ch for ch in address if ch.isalpha())
+    digits = address[len(letters):]
+    if not letters or not digits.isdigit() or not letters.isupper():
+        return 1, 1
+    return col_number(letters), int(digits)
+
+
 def coord(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
@@ -150,15 +167,8 @@ def _contiguous(addresses: list[str]) -> bool:
     rows = [_row_of(a) for a in addresses]
     cols = [_col_of(a) for a in addresses]
     if len(set(rows)) == 1:
-        nums = [_col_number(c) for c in cols]
+        nums = [col_number(c) for c in cols]
         return nums == list(range(nums[0], nums[0] + len(nums)))
     if len(set(cols)) == 1:
         return rows == list(range(rows[0], rows[0] + len(rows)))
     return False
-
-
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n

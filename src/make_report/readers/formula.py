@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, DecimalException
 
+from make_report.layout import col_letter, split_address
+
 TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)"
     r"|(?P<ref>\$?[A-Z]{1,3}\$?\d+)|(?P<func>SUM)\(|(?P<op>[-+*/(),]))",
@@ -135,10 +137,9 @@ class _Parser:
 
 def expand(cell_range: str) -> list[str]:
     """D8:F9 -> D8, E8, F8, D9, E9, F9."""
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-    c1, r1, c2, r2 = range_boundaries(cell_range)
+    first, _, last = cell_range.partition(":")
+    (c1, r1), (c2, r2) = split_address(first), split_address(last or first)
     c1, c2, r1, r2 = min(c1, c2), max(c1, c2), min(r1, r2), max(r1, r2)  # B2:A1 is A1:B2
     if (c2 - c1 + 1) * (r2 - r1 + 1) > MAX_RANGE:
         raise Unsupported(cell_range)
-    return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return [f"{col_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]

@@ -19,6 +19,8 @@ from typing import Any
 
 from lxml import etree
 
+from make_report.layout import col_letter, split_address
+
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -83,10 +85,10 @@ class Sheet:
         return self.cells.get(address, EMPTY)
 
     def cell(self, row: int, column: int) -> Cell:
-        return self.cells.get(f"{column_letter(column)}{row}", EMPTY)
+        return self.cells.get(f"{col_letter(column)}{row}", EMPTY)
 
     def coordinates(self, rng: MergedRange) -> list[str]:
-        return [f"{column_letter(c)}{r}" for r in range(rng.min_row, rng.max_row + 1)
+        return [f"{col_letter(c)}{r}" for r in range(rng.min_row, rng.max_row + 1)
                 for c in range(rng.min_col, rng.max_col + 1)]
 
 
@@ -243,24 +245,6 @@ def _is_date(fmt: str) -> bool:
 
 def _merge(ref: str) -> MergedRange:
     first, _, last = ref.partition(":")
-    c1, r1 = _split(first)
-    c2, r2 = _split(last or first)
+    c1, r1 = split_address(first)
+    c2, r2 = split_address(last or first)
     return MergedRange(c1, r1, c2, r2, ref)
-
-
-def _split(address: str) -> tuple[int, int]:
-    m = CELL_REF.fullmatch(address)
-    if not m:
-        return 1, 1
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return col, int(m.group(2))
-
-
-def column_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
