@@ -294,7 +294,7 @@ class _Reader:
             value = ws[ref].value
             if isinstance(value, str) and value.startswith("="):
                 return self._formula(ws, ref, seen | {address})
-            if isinstance(value, bool) or not isinstance(value, int | float | str):
+            if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
                 return Decimal(0)  # like Excel's SUM; the cell itself is reported on its own
             text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
             return Decimal(text) if cellparse.NUMBER.fullmatch(text) else Decimal(0)
