@@ -705,8 +705,6 @@ def test_a_bug_is_one_sentence_and_exit_2_unless_debugging(tmp_path, monkeypatch
         main(["check", str(source)])
 
 
-@pytest.mark.xfail(reason="readers/xlsx.py _formula lookup must accept Decimal (int | float | Decimal | str)",
-                   strict=False)
 def test_a_formula_reads_a_decimal_helper_cell_exactly(tmp_path):
     from decimal import Decimal
 

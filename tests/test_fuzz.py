@@ -1,12 +1,16 @@
-"""Fuzzing: mutated workbooks never crash the tool.
+"""Fuzzing: mutated workbooks and interchange JSON never crash the tool.
 
 Valid standard workbooks are mutated (bytes of the zip, bytes inside its XML parts, cell
 values, types and formulas, narrative text, sheets, rows, merges, zip members), then run
-through the command line. Every run must end in exit 0, 1 or 2 with a Chinese sentence,
-never an exception or a traceback, and must leave the input, and any refused output, alone.
+through the command line; so are valid interchange JSON documents (any value replaced,
+removed or added, the text cut or spliced), through check and template --data. Text
+everywhere includes what looks like console markup ([b], [/red]), in cells, the agency
+and the file name. Every run must end in exit 0, 1 or 2 with a Chinese sentence, never an
+exception or a traceback, must show file names as typed, and must leave the input, and
+any refused output, alone.
 
-MAKE_REPORT_FUZZ_EXAMPLES sets the examples per test (default 75, four tests, about 20 s;
-CI runs 1000 each, about 3 minutes).
+MAKE_REPORT_FUZZ_EXAMPLES sets the examples per test (default 75, five tests, about 30 s;
+CI runs 1000 each, about 4 minutes).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from hypothesis import strategies as st
 
 from make_report.cli import main
 from make_report.formats import FORMATS
+from make_report.interchange import report_to_dict
 from make_report.layout import workbook_layout
 from make_report.model import Entry
 from make_report.synthetic import consistent_report
@@ -37,20 +42,35 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False, databas
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+MARKUP = ["[b]", "[/b]", "[/red]", "[/]", "[bold red]", "[link=file:///etc/passwd]", ":warning:",
+          "\\[b]", "[", "]"]
+"""What rich would take for markup if it were ever given text as markup."""
+AGENCY = "随机[b]县[/red]人民政府"
 
 
 @functools.cache
 def workbook(format_id: str) -> dict[str, bytes]:
     """A valid standard workbook of the format, as its zip members."""
     fmt = FORMATS[format_id]
-    report = consistent_report(fmt, seed=3, agency="随机县人民政府")
-    report.narrative = {s.key: [Entry("(一)情况", ["本年新收申请{{ 依申请.本年新收.总计 }}件。"])]
-                        for s in fmt.narrative_sections}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "w.xlsx"
-        write_workbook(fmt, path, report)
+        write_workbook(fmt, path, report_of(format_id))
         with zipfile.ZipFile(path) as zf:
             return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def report_of(format_id: str):
+    report = consistent_report(FORMATS[format_id], seed=3, agency=AGENCY)
+    report.narrative = {s.key: [Entry("(一)情况[b]", ["本年新收[/b]申请{{ 依申请.本年新收.总计 }}件。",
+                                                     "本年收到[/red]申请999件。"])]
+                        for s in FORMATS[format_id].narrative_sections}
+    return report
+
+
+@functools.cache
+def interchange(format_id: str) -> str:
+    """A valid interchange JSON document of the format."""
+    return json.dumps(report_to_dict(report_of(format_id)), ensure_ascii=False)
 
 
 def parts_of(format_id: str) -> dict[str, str]:
@@ -81,7 +101,10 @@ numbers = st.one_of(
     st.sampled_from(["1e999", "-0", "NaN", "INF", "0x10", "1,000", "", " ", "12abc"]),
 )
 texts = st.one_of(st.text(max_size=20), st.sampled_from(
-    ["六件", "无", "-", "/", "1/2", "#REF!", "TRUE", "2024-01-02", "=1+1", "\u3000", "１２"]))
+    ["六件", "无", "-", "/", "1/2", "#REF!", "TRUE", "2024-01-02", "=1+1", "\u3000", "１２", *MARKUP]),
+    st.lists(st.sampled_from([*MARKUP, "某县", "收到申请", "6件"]), max_size=5).map("".join))
+file_names = st.text(alphabet="[]bedrl:=_ 报表", max_size=10)
+"""File name stems: square brackets and colons, never a slash."""
 formula_tokens = st.sampled_from(
     ["D8", "E8", "$D$8", "J31", "A1", "XFD1048576", "ZZZZ1", "D8:F9", "A1:XFD1048576", "B2:A1",
      "SUM(", "VLOOKUP(", "IF(", "(", ")", "+", "-", "*", "/", ",", "1", "0", "2.5",
@@ -92,7 +115,7 @@ template_bits = st.sampled_from(
      "年度", "values", "__class__", "__globals__", "__mro__", "lipsum", "cycler", "[", "]",
      "'", "(", ")", "if", "for i in range(3)", "endif", "endfor", "|length", "|upper", "~",
      "+", "-", "*", "**", "%", "9", "99999", "1", "0", "x", "none", "namespace()", ".format(1)",
-     "range(", "'%9999d'", "|join", "|replace('x', 'yy')", "\n"])
+     "range(", "'%9999d'", "|join", "|replace('x', 'yy')", *MARKUP, "\n"])
 templates = st.lists(template_bits, max_size=15).map("".join)
 
 
@@ -246,11 +269,11 @@ def zip_byte_mutations(draw) -> bytes:
 COMMANDS = st.sampled_from(["check", "check --json", "build", "export"])
 
 
-def run_everything(content: bytes, command: str, capsys) -> None:
+def run_everything(content: bytes, command: str, capsys, stem: str = "工作簿") -> None:
     """Run one command on ``content``; assert an answer, and nothing harmed or left over."""
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        source = folder / "工作簿.xlsx"
+        source = folder / f"x{stem}.xlsx"
         source.write_bytes(content)
         digest = hashlib.sha256(content).hexdigest()
         out = folder / "报告.docx"
@@ -269,8 +292,88 @@ def run_everything(content: bytes, command: str, capsys) -> None:
             assert (json.loads(stdout)["errors"] > 0) == (code == 1)
         elif command == "check":
             assert CJK.search(stdout), stdout
+            assert f"{source.name}:" in stdout, stdout  # as typed, markup or not
         assert hashlib.sha256(source.read_bytes()).hexdigest() == digest
         assert out.exists() == (command == "build" and code == 0)
+        assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+JSON_COMMANDS = st.sampled_from(["check", "check --json", "template"])
+json_leaves = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**30, 10**30),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+    st.sampled_from([*MARKUP, "NaN", "sNaN", "Infinity", "1e999", "2024", "1800", "1.123456789",
+                     "-0", "12.5", "", "2021", "2019", "2025-13-01", "{{ 'a' * 999 }}"]))
+json_values = st.recursive(json_leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=8)
+
+
+def _slots(node, out: list) -> list:
+    """Every (container, key) of a JSON document, depth first."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in list(items):
+        out.append((node, key))
+        _slots(value, out)
+    return out
+
+
+@st.composite
+def json_mutations(draw) -> bytes:
+    """A valid interchange document with values replaced, removed or added; now and then
+    the text itself cut or spliced."""
+    data = json.loads(interchange(draw(st.sampled_from(sorted(FORMATS)))))
+    for _ in range(draw(st.integers(1, 5))):
+        slots = _slots(data, [])
+        how = draw(st.sampled_from(["replace", "replace", "replace", "remove", "add", "root"]))
+        if how == "root" and draw(st.integers(0, 9)) == 0:
+            data = draw(json_values)
+            continue
+        if not slots:
+            break
+        node, key = draw(st.sampled_from(slots))
+        if how == "remove":
+            del node[key]
+        elif how == "add" and isinstance(node, dict):
+            node[draw(st.sampled_from(["extra", "year", "format", "date", "agency", *MARKUP]))] = \
+                draw(json_values)
+        elif how == "add":
+            node.append(draw(json_values))
+        else:
+            node[key] = draw(json_values)
+    text = json.dumps(data, ensure_ascii=draw(st.booleans()))
+    if draw(st.integers(0, 9)) == 0:
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] if draw(st.booleans()) else text[:at] + draw(st.text(max_size=4)) + text[at:]
+    return text.encode("utf-8", "surrogatepass")
+
+
+def run_json(content: bytes, command: str, stem: str, capsys) -> None:
+    """``check`` or ``template --data`` on a JSON file: an answer, nothing harmed."""
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        source = folder / f"x{stem}.json"
+        source.write_bytes(content)
+        out = folder / "工作簿.xlsx"
+        args = {"check": ["check", str(source)], "check --json": ["check", "--json", str(source)],
+                "template": ["template", "--data", str(source), "-o", str(out)]}[command]
+        capsys.readouterr()
+        code = main(args)
+        stdout, stderr = capsys.readouterr()
+        assert code in (0, 1, 2), (code, stderr)
+        assert "Traceback" not in stdout + stderr
+        assert "程序内部错误" not in stderr, stderr
+        if code == 2:
+            assert stderr.startswith("无法处理:") and CJK.search(stderr), stderr
+            assert stderr.count("\n") == 1, stderr
+        elif command == "check --json":
+            assert (json.loads(stdout)["errors"] > 0) == (code == 1)
+        elif command == "check":
+            assert f"{source.name}:" in stdout, stdout
+        else:
+            assert code == 0 and stderr == f"已生成标准工作簿:{out}\n", stderr
+        assert source.read_bytes() == content
+        assert out.exists() == (command == "template" and code == 0)
         assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -287,12 +390,18 @@ def test_mutated_xml_bytes_never_crash(members, command, capsys):
 
 
 @FUZZ
-@given(mutated=cell_mutations(), command=COMMANDS)
-def test_mutated_cells_never_crash(mutated, command, capsys):
-    run_everything(pack(mutated[1]), command, capsys)
+@given(mutated=cell_mutations(), command=COMMANDS, stem=file_names)
+def test_mutated_cells_never_crash(mutated, command, stem, capsys):
+    run_everything(pack(mutated[1]), command, capsys, stem)
 
 
 @FUZZ
-@given(members=structure_mutations(), command=COMMANDS)
-def test_mutated_structure_never_crash(members, command, capsys):
-    run_everything(pack(members), command, capsys)
+@given(members=structure_mutations(), command=COMMANDS, stem=file_names)
+def test_mutated_structure_never_crash(members, command, stem, capsys):
+    run_everything(pack(members), command, capsys, stem)
+
+
+@FUZZ
+@given(content=json_mutations(), command=JSON_COMMANDS, stem=file_names)
+def test_mutated_interchange_json_never_crash(content, command, stem, capsys):
+    run_json(content, command, stem, capsys)

@@ -207,3 +207,24 @@ def test_an_unreadable_date_is_a_warning(tmp_path, capsys):
     found = json.loads(capsys.readouterr().out)["findings"]
     assert [f["message"] for f in found] == \
         ["JSON date 成文日期“2025-13-01”无法识别,落款将不写日期;请写作如 2025-01-20"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.__setitem__("agency", "某县\x01人民政府"), "agency 含有无法写入文档的字符(U+0001),请删除后再试"),
+    (lambda d: d["narrative"]["overview"][0]["paragraphs"].__setitem__(0, "段落\ud800"),
+     "narrative/overview/0/paragraphs/0 含有无法写入文档的字符(U+D800),请删除后再试"),
+    (lambda d: d.__setitem__("year", "20\ud80024"),
+     "year 报告年度应为四位年份,如 2024,实为文字“20\\ud80024”"),
+])
+@pytest.mark.parametrize("command", ["check", "template"])
+def test_characters_no_document_can_hold_are_named(tmp_path, capsys, change, message, command):
+    d = data()
+    change(d)
+    path = tmp_path / "数据.json"
+    path.write_text(json.dumps(d), encoding="utf-8")  # ASCII, so lone surrogates survive as \\ud800
+    argv = (["check", str(path)] if command == "check"
+            else ["template", "--data", str(path), "-o", str(tmp_path / "w.xlsx")])
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"无法处理:{NOT_VALID}({message})。\n"
+    assert not (tmp_path / "w.xlsx").exists()

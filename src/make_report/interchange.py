@@ -127,7 +127,23 @@ def _text(data: dict[str, Any], key: str) -> str:
         return ""
     if not isinstance(raw, str):
         raise InterchangeError(f"{key} 应为文字,实为{_kind(raw)}")
-    return raw
+    return _writable(raw, key)
+
+
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters no Word document or workbook can hold (XML 1.0), such as U+0001."""
+
+
+def _printable(text: str) -> str:
+    """Text for a message: characters no terminal or document can show as \\uXXXX."""
+    return _UNWRITABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _writable(text: str, where: str) -> str:
+    if found := _UNWRITABLE.search(text):
+        raise InterchangeError(f"{where} 含有无法写入文档的字符(U+{ord(found.group()):04X}),"
+                               "请删除后再试")
+    return text
 
 
 def _date(raw: Any, findings: Findings) -> dt.date | None:
@@ -150,7 +166,7 @@ def _narrative(raw: Any) -> dict[str, list[Entry]]:
         raise InterchangeError(f"narrative 应为对象(每部分一个键),实为{_kind(raw)}")
     out: dict[str, list[Entry]] = {}
     for key, entries in raw.items():
-        where = f"narrative/{key}"
+        where = f"narrative/{_printable(key)}"
         if entries is None:
             entries = []
         if not isinstance(entries, list):
@@ -165,6 +181,8 @@ def _entry(raw: Any, where: str) -> Entry:
     heading = raw.get("heading")
     if heading is not None and not isinstance(heading, str):
         raise InterchangeError(f"{where}/heading 应为文字或 null,实为{_kind(heading)}")
+    if heading is not None:
+        _writable(heading, f"{where}/heading")
     paragraphs = raw.get("paragraphs")
     if paragraphs is None:
         paragraphs = []
@@ -173,6 +191,7 @@ def _entry(raw: Any, where: str) -> Entry:
     for j, p in enumerate(paragraphs):
         if not isinstance(p, str):
             raise InterchangeError(f"{where}/paragraphs/{j} 应为文字,实为{_kind(p)}")
+        _writable(p, f"{where}/paragraphs/{j}")
     return Entry(heading, list(paragraphs))
 
 
@@ -203,7 +222,7 @@ def _kind(raw: Any) -> str:
 def _shown(raw: str | int | float, limit: int = 30) -> str:
     """Text in quotes, numbers as JSON writes them; long ones clipped."""
     if isinstance(raw, str):
-        return f"“{raw if len(raw) <= limit else raw[:limit] + '…'}”"
+        return f"“{_printable(raw if len(raw) <= limit else raw[:limit] + '…')}”"
     if isinstance(raw, int) and abs(raw) >= 10**limit:
         return "(位数过多)"
     text = json.dumps(raw)
@@ -215,7 +234,7 @@ def _found(raw: Any) -> int | str | None:
     if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10**15:
         return raw
     if isinstance(raw, str):
-        return raw[:30]
+        return _printable(raw[:30])
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         return _shown(raw)
     return None

@@ -77,7 +77,10 @@ def parse_number(raw: object, f: Field) -> Parsed:
 
 
 def _clip(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
+    """Text for a message: short, and with control characters and lone surrogates (which
+    no terminal can print) written as \\uXXXX."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return re.sub("[\x00-\x1f\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _date_text(raw: dt.datetime | dt.date | dt.time) -> str:
