@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,17 @@ def test_pdf_without_libreoffice_says_so_and_keeps_the_docx(workbook, tmp_path, 
     assert main([str(workbook), "-o", str(out), "--pdf"]) == 2
     assert pdf.MISSING in capsys.readouterr().err
     assert out.exists() and not out.with_suffix(".pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["示例县2024_完整示例.json", "清流镇2019.json"])
+def test_template_data_then_export_gives_the_same_json(tmp_path, capsys, name):
+    source = Path(__file__).resolve().parents[1] / "example_inputs" / "data" / name
+    workbook = tmp_path / "filled.xlsx"
+    assert main(["template", "--data", str(source), "-o", str(workbook)]) == 0
+    capsys.readouterr()
+    assert main(["export", str(workbook)]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    original = json.loads(source.read_text(encoding="utf-8"))
+    if not original.get("lead"):
+        original.pop("lead", None)
+    assert exported == original

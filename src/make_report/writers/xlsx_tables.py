@@ -112,7 +112,16 @@ def _data(cell: Cell, fmt: Format, ts: TableSheet, key: str, report: Report | No
     cell.font = st.TEXT
     st.style_input(cell, st.TOTAL_FILL if key in ts.formulas else st.INPUT_FILL)
     if fmt.field_map[key].kind == "amount":
-        cell.number_format = st.AMOUNT_FORMAT
+        given = report.values.get(key) if report is not None else None
+        cell.number_format = amount_format(given) if isinstance(given, Decimal) else st.AMOUNT_FORMAT
+
+
+def amount_format(value: Decimal) -> str:
+    """Show an amount with exactly its own decimals (1681.00, 128.3650), so the reader,
+    which takes a cell's shown decimals, gives the same amount back."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return "0." + "0" * places if places else "0"
 
 
 def _validate(ws: Worksheet, inputs: dict[Kind, list[str]]) -> None:
