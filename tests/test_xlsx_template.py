@@ -16,7 +16,7 @@ from make_report.formats import FORMATS
 from make_report.layout import NARRATIVE_FIRST_ROW, STATUS_ROW, workbook_layout
 from make_report.model import Entry, Report
 from make_report.spec import Format
-from make_report.writers.xlsx_style import AMOUNT_FORMAT, DATE_FORMAT
+from make_report.writers.xlsx_style import DATE_FORMAT
 from make_report.writers.xlsx_template import write_workbook
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
@@ -195,7 +195,9 @@ def test_filled_workbook_round_trips(tmp_path, fmt):
                 assert cell.value == ts.formulas[key], key
             elif fmt.field_map[key].kind == "amount":
                 assert Decimal(str(cell.value)) == report.values[key]
-                assert cell.number_format == AMOUNT_FORMAT
+                # shows exactly the amount's own decimals: 12.3450 -> 0.0000
+                decimals = len(str(report.values[key]).partition(".")[2])
+                assert cell.number_format == ("0." + "0" * decimals if decimals else "0")
             else:
                 assert cell.value == report.values[key] and isinstance(cell.value, int), key
     meta = wb[fmt.meta_sheet]
