@@ -17,14 +17,10 @@ from make_report.grid import Grid, GridCell, table_grid
 from make_report.model import Report, format_value
 from make_report.spec import BlockTable, Table
 from make_report.writers import ooxml, ooxml_table
-from make_report.writers.docx_styles import TYPE_WIDTH_MM
 from make_report.writers.ooxml import W
 from make_report.writers.ooxml_table import VMerge
+from make_report.writers.table_widths import TYPE_WIDTH_MM, column_mm, data_columns
 
-BLOCK_LABEL_MM = 44.0
-"""Table 二: the 信息内容 column; the data columns share the rest."""
-LABEL_MM = (11.0, 19.0, 34.0)
-"""Table 三: the three label columns (outer group, (一)…, numbered items)."""
 SMALL_FROM_COLUMNS = 12
 """Tables with this many data columns (table 四: 15) use the smaller table style."""
 ROW_MM = (6.5, 5.5)
@@ -42,14 +38,9 @@ class TableLayout:
 
 def layout_for(table: Table, grid: Grid) -> TableLayout:
     """Column widths within the 156 mm type area, wide label columns, narrow numbers."""
-    if isinstance(table, BlockTable):
-        labels = [BLOCK_LABEL_MM]
-    else:
-        labels = list(LABEL_MM[-table.label_depth :]) if table.label_depth else []
-    n_data = grid.n_cols - len(labels)
-    small = n_data >= SMALL_FROM_COLUMNS
-    data_mm = (TYPE_WIDTH_MM - sum(labels)) / n_data
-    widths = [ooxml.twips(mm) for mm in labels + [data_mm] * n_data]
+    mm = column_mm(table, grid)
+    small = data_columns(table, grid) >= SMALL_FROM_COLUMNS
+    widths = [ooxml.twips(w) for w in mm]
     widths[-1] += ooxml.twips(TYPE_WIDTH_MM) - sum(widths)
     margin = 108 if isinstance(table, BlockTable) else (28 if small else 57)
     return TableLayout(tuple(widths), "表格小字" if small else "表格", margin)

@@ -13,11 +13,7 @@ from itertools import pairwise
 from make_report.grid import Grid, GridCell, table_grid
 from make_report.model import Report, format_value
 from make_report.spec import BlockTable, Table
-
-BLOCK_LABEL_SHARE = 28.0
-"""Table 二: percent of the width for 信息内容 (the Word layout's 44 of 156 mm)."""
-LABEL_SHARES = (7.0, 12.0, 22.0)
-"""Table 三: percent for the three label columns (Word: 11, 19 and 34 of 156 mm)."""
+from make_report.writers.table_widths import TYPE_WIDTH_MM, column_mm
 
 
 def table_html(table: Table, report: Report, caption: str) -> str:
@@ -33,14 +29,9 @@ def table_html(table: Table, report: Report, caption: str) -> str:
 
 
 def _colgroup(table: Table, grid: Grid) -> str:
-    """Fixed shares like the Word tables, so numbers get equal columns and labels room."""
-    if isinstance(table, BlockTable):
-        labels = [BLOCK_LABEL_SHARE]
-    else:
-        labels = list(LABEL_SHARES[-table.label_depth :]) if table.label_depth else []
-    n_data = grid.n_cols - len(labels)
-    data = (100 - sum(labels)) / n_data
-    cols = "".join(f'<col style="width:{w:.2f}%">' for w in [*labels, *[data] * n_data])
+    """The Word tables' proportions, so numbers get equal columns and labels room."""
+    shares = [w / TYPE_WIDTH_MM * 100 for w in column_mm(table, grid)]
+    cols = "".join(f'<col style="width:{w:.2f}%">' for w in shares)
     return f"<colgroup>{cols}</colgroup>"
 
 
