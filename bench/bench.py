@@ -30,8 +30,8 @@ TARGETS = {"help_s": 0.4, "in_process_ms": 60.0,
 
 
 def make_workbooks(n: int) -> Path:
+    from make_report.core.synthetic import consistent_report
     from make_report.formats import FORMATS
-    from make_report.synthetic import consistent_report
     from make_report.writers.xlsx_template import write_workbook
 
     folder = HERE / ".cache" / f"workbooks-{n}"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from make_report.core.interchange import report_from_dict
+from make_report.core.layout import workbook_layout
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.interchange import report_from_dict
-from make_report.layout import workbook_layout
-from make_report.synthetic import consistent_report
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,7 +39,7 @@ def require_soffice() -> str:
 
 def cells_of(fmt):
     """Field key -> Location, as a workbook of this format would give them."""
-    from make_report.findings import Location
+    from make_report.core.findings import Location
 
     return {k: Location(s, c) for k, (s, c) in workbook_layout(fmt).field_cells.items()}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from make_report.spec import Format, GridTable
+from make_report.core.spec import Format, GridTable
 
 DATA = Path(__file__).parent / "data"
 

@@ -31,11 +31,11 @@ import docx.document
 import openpyxl
 import pytest
 
-from make_report.cli import main
+from make_report.cli.main import main
+from make_report.core.layout import workbook_layout
+from make_report.core.model import Entry
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.layout import workbook_layout
-from make_report.model import Entry
-from make_report.synthetic import consistent_report
 from make_report.writers.xlsx_template import write_workbook
 
 FMT = FORMATS["2021"]
@@ -735,8 +735,8 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,.'][A-Za-z]{2,}")
     "{{ ''.zfill(10**9) }}", "{{ 'x'.replace('', 'y' * 99999) }}",
 ])
 def test_template_problems_are_told_in_chinese(source):
-    from make_report.model import Report
-    from make_report.narrative import NarrativeError, render_text
+    from make_report.core.model import Report
+    from make_report.narrative.render import NarrativeError, render_text
 
     with pytest.raises(NarrativeError) as caught:
         render_text(source, Report(FMT, "某县", 2024), "五、问题及改进!B5")

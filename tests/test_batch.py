@@ -13,10 +13,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from make_report.batch import BatchInterrupted, BatchOptions, find_workbooks, run_batch
-from make_report.cli import main
+from make_report.app.batch import BatchInterrupted, BatchOptions, find_workbooks, run_batch
+from make_report.cli.main import main
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.synthetic import consistent_report
 from make_report.writers.xlsx_template import write_workbook
 
 

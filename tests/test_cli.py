@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from make_report import api
-from make_report.cli import main
+from make_report.cli.main import main
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.synthetic import consistent_report
 from make_report.writers.xlsx_template import write_workbook
 
 

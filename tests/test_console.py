@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from make_report.cli import main
+from make_report.cli.main import main
+from make_report.core.model import Entry
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.model import Entry
-from make_report.synthetic import consistent_report
 from make_report.writers.xlsx_template import write_workbook
 
 FMT = FORMATS["2021"]

@@ -6,11 +6,11 @@ import pytest
 
 from conftest import cells_of
 from importer_refs import reference
-from make_report.crossyear import check_years
+from make_report.checks.crossyear import check_years
+from make_report.core.model import Entry, Report
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
 from make_report.importer import import_report, next_year_report
-from make_report.model import Entry, Report
-from make_report.synthetic import consistent_report
 
 CARRIED_TO = "applications.carried_to_next_year"
 CARRIED_FROM = "applications.carried_from_last_year"

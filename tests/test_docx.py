@@ -13,10 +13,10 @@ import pytest
 from docx.oxml.ns import qn
 
 from conftest import require_soffice
+from make_report.core.grid import table_grid
+from make_report.core.model import Entry, Report, format_value, zero_values
 from make_report.formats import FORMATS
-from make_report.grid import table_grid
-from make_report.model import Entry, Report, format_value, zero_values
-from make_report.narrative import NarrativeError
+from make_report.narrative.render import NarrativeError
 from make_report.writers.docx import build_document, write_docx
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.narrative import find_template
-from make_report.parts import report_parts
-from make_report.synthetic import consistent_report
+from make_report.narrative.parts import report_parts
+from make_report.narrative.render import find_template
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
-CORE = ("make_report.spec", "make_report.model", "make_report.findings", "make_report.validate",
-        "make_report.grid", "make_report.layout", "make_report.formats", "make_report.crossyear")
+CORE = ("make_report.core.spec", "make_report.core.model", "make_report.core.findings", "make_report.checks.validate",
+        "make_report.core.grid", "make_report.core.layout", "make_report.formats", "make_report.checks.crossyear")
 EDGES = {"openpyxl", "docx", "jinja2", "typer", "lxml", "rich"}
 
 

@@ -28,12 +28,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from make_report.cli import main
+from make_report.cli.main import main
+from make_report.core.interchange import report_to_dict
+from make_report.core.layout import workbook_layout
+from make_report.core.model import Entry
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.interchange import report_to_dict
-from make_report.layout import workbook_layout
-from make_report.model import Entry
-from make_report.synthetic import consistent_report
 from make_report.writers.xlsx_template import write_workbook
 
 EXAMPLES = int(os.environ.get("MAKE_REPORT_FUZZ_EXAMPLES", "75"))

@@ -12,11 +12,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from make_report.core.grid import table_grid
+from make_report.core.model import Entry, Report
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.grid import table_grid
-from make_report.model import Entry, Report
-from make_report.narrative import NarrativeError
-from make_report.synthetic import consistent_report
+from make_report.narrative.render import NarrativeError
 from make_report.writers.html import render_html, write_html
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)

@@ -12,8 +12,8 @@ import zipfile
 import pytest
 
 from importer_refs import DATA, expected_cells, load, reference, same
+from make_report.checks.validate import validate
 from make_report.importer import audit, import_report
-from make_report.validate import validate
 
 # (text, hand-read numbers, agency, year, format)
 REFERENCES = [
@@ -264,7 +264,7 @@ UNUSABLE = [
 @pytest.mark.parametrize("command", ["check", "import"])
 def test_an_unusable_report_is_one_chinese_sentence(tmp_path, capsys, case, name, content, message,
                                                     command):
-    from make_report.cli import main
+    from make_report.cli.main import main
 
     source = tmp_path / name
     source.write_bytes(content)
@@ -281,7 +281,7 @@ def test_an_unusable_report_is_one_chinese_sentence(tmp_path, capsys, case, name
 
 @pytest.mark.parametrize("suffix", [".docx", ".html", ".txt"])
 def test_a_report_larger_than_any_report_is_refused_unread(tmp_path, suffix):
-    from make_report.errors import InputError
+    from make_report.core.errors import InputError
 
     source = tmp_path / f"报告{suffix}"
     with source.open("wb") as fh:  # sparse: 60 MB on paper, nothing read
@@ -292,7 +292,7 @@ def test_a_report_larger_than_any_report_is_refused_unread(tmp_path, suffix):
 
 
 def test_a_zip_bomb_is_refused_in_little_memory(tmp_path):
-    from make_report.errors import InputError
+    from make_report.core.errors import InputError
 
     source = tmp_path / "报告.docx"
     source.write_bytes(bomb())

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importer_refs import reference
-from make_report.errors import InputError
+from make_report.core.errors import InputError
+from make_report.core.grid import table_grid
+from make_report.core.model import Entry, Report
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.grid import table_grid
 from make_report.importer import import_report
-from make_report.model import Entry, Report
-from make_report.synthetic import consistent_report
 
 
 def _sample(fmt_id: str, seed: int = 5) -> Report:

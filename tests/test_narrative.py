@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from make_report.core.model import Report, zero_values
 from make_report.formats import FORMATS
 from make_report.formats.f2021 import NARRATIVE_HINT
-from make_report.model import Report, zero_values
-from make_report.narrative import (
+from make_report.narrative.names import short_name
+from make_report.narrative.render import (
     NarrativeError,
     find_template,
     render_context,
@@ -19,7 +20,6 @@ from make_report.narrative import (
     split_paragraphs,
     template_dir,
 )
-from make_report.narrative_names import short_name
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
 F2021 = FORMATS["2021"]
@@ -221,7 +221,7 @@ def test_broken_custom_template_names_its_file(tmp_path):
 
 
 def test_an_installed_package_uses_its_own_templates(tmp_path, monkeypatch):
-    import make_report.narrative as narrative
+    import make_report.narrative.render as narrative
 
     (tmp_path / "narrative").mkdir()
     (tmp_path / "narrative" / "fees.j2").write_text("包内模板", encoding="utf-8")

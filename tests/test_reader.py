@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 
 from make_report import api
-from make_report.cli import main
-from make_report.errors import InputError
+from make_report.cli.main import main
+from make_report.core.errors import InputError
+from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.synthetic import consistent_report
 from make_report.writers.xlsx_template import write_workbook
 
 SHEET = "三、依申请公开"

@@ -6,7 +6,7 @@ import re
 import shlex
 from pathlib import Path
 
-from make_report.cli import app
+from make_report.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

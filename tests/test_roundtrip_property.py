@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from make_report import api
+from make_report.core.interchange import report_to_dict
+from make_report.core.layout import workbook_layout
+from make_report.core.model import Entry, Report
+from make_report.core.synthetic import consistent_values
 from make_report.formats import FORMATS
-from make_report.interchange import report_to_dict
-from make_report.layout import workbook_layout
-from make_report.model import Entry, Report
-from make_report.synthetic import consistent_values
 from make_report.writers.xlsx_template import write_workbook
 
 FORMAT_IDS = st.sampled_from(sorted(FORMATS))

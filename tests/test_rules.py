@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import cells_of, load_reference
+from make_report.checks.validate import validate
 from make_report.formats import FORMATS
-from make_report.validate import validate
 
 
 def found(report, fmt=None):
@@ -28,7 +28,7 @@ def test_a1_row_total_must_equal_its_parts(report):
 @pytest.mark.parametrize(("format_id", "row_cell", "col_cell"),
                          [("2021", "J10", "D31"), ("2019", "J10", "D29")])
 def test_a1_and_a2_name_the_totals_a_changed_part_breaks(format_id, row_cell, col_cell):
-    from make_report.synthetic import consistent_report
+    from make_report.core.synthetic import consistent_report
 
     report = consistent_report(FORMATS[format_id], seed=3)
     report.values["applications.granted.0"] += 2
@@ -37,7 +37,7 @@ def test_a1_and_a2_name_the_totals_a_changed_part_breaks(format_id, row_cell, co
 
 
 def test_a2_message_reads_as_the_spec_example():
-    from make_report.synthetic import consistent_report
+    from make_report.core.synthetic import consistent_report
 
     report = consistent_report(FORMATS["2021"], seed=1)
     expected = report.values["applications.total_handled.6"]
@@ -77,7 +77,7 @@ def test_n1_counts_are_whole_and_not_negative(report, value):
 
 
 def test_n1_signed_change_may_be_negative():
-    from make_report.synthetic import consistent_report
+    from make_report.core.synthetic import consistent_report
 
     report = consistent_report(FORMATS["2019"], seed=2)
     report.values["active_disclosure.licensing.change"] = -4
@@ -87,7 +87,7 @@ def test_n1_signed_change_may_be_negative():
 
 
 def test_t1_narrative_number_contradicting_table(report):
-    from make_report.model import Entry
+    from make_report.core.model import Entry
 
     total = report.values["applications.new_received.6"]
     report.narrative["overview"] = [Entry("(二)依申请公开", [f"全年共收到政府信息公开申请{total}件。"])]

@@ -7,17 +7,17 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from make_report.formats import FORMATS
-from make_report.grid import table_grid
-from make_report.summary import (
+from make_report.app.summary import (
     KEY_FIGURES,
     SummaryItem,
     collect,
     figure_value,
     write_summary,
 )
-from make_report.synthetic import consistent_report
-from make_report.validate import validate
+from make_report.checks.validate import validate
+from make_report.core.grid import table_grid
+from make_report.core.synthetic import consistent_report
+from make_report.formats import FORMATS
 from make_report.writers.summary_xlsx import MAIN_HEADERS, table_sheet_name
 
 F2021, F2019 = FORMATS["2021"], FORMATS["2019"]

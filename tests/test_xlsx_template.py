@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 
 from conftest import require_soffice
+from make_report.core.layout import NARRATIVE_FIRST_ROW, STATUS_ROW, workbook_layout
+from make_report.core.model import Entry, Report
+from make_report.core.spec import Format
 from make_report.formats import FORMATS
-from make_report.layout import NARRATIVE_FIRST_ROW, STATUS_ROW, workbook_layout
-from make_report.model import Entry, Report
-from make_report.spec import Format
 from make_report.writers.xlsx_style import DATE_FORMAT
 from make_report.writers.xlsx_template import write_workbook
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from make_report.errors import InputError
-from make_report.findings import Finding, Findings, Location
+from make_report.checks.validate import validate
+from make_report.core.errors import InputError
+from make_report.core.findings import Finding, Findings, Location
+from make_report.core.model import Report
 from make_report.formats import UnknownFormat, format_for_year, get_format
-from make_report.model import Report
 from make_report.readers.xlsx import ReadResult, read_workbook
-from make_report.validate import validate
 
 
 @dataclass
@@ -75,7 +75,7 @@ def check(path: str | Path, format_id: str | None = None,
         result.findings.extend(template_findings(result.report, result.cells))
         unknown = set()
     if previous is not None:
-        from make_report.crossyear import check_years
+        from make_report.checks.crossyear import check_years
 
         last = read(previous)
         if last.report.year != result.report.year - 1:
@@ -91,8 +91,8 @@ def check(path: str | Path, format_id: str | None = None,
 def import_published(path: str | Path, output: str | Path, *, force: bool = False,
                      format_id: str | None = None) -> tuple[Path, Findings]:
     """A published report (.docx/.html/.txt) as a standard workbook; unread cells stay empty."""
+    from make_report.app.output import new_output
     from make_report.importer import import_report
-    from make_report.output import new_output
     from make_report.writers.xlsx_template import write_workbook
 
     output = new_output(output, ".xlsx", [Path(path)], force)
@@ -103,7 +103,7 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
     """J1: narrative cells whose template expressions cannot be rendered."""
-    from make_report.narrative import NarrativeError, render_context, render_text
+    from make_report.narrative.render import NarrativeError, render_context, render_text
 
     texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
     if not texts:
@@ -144,8 +144,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
           previous: str | Path | None = None) -> BuildResult:
     """Check, then write the Word report (and HTML, PDF); with errors nothing is written
     unless ``force``."""
-    from make_report.narrative import NarrativeError
-    from make_report.output import check_target, default_output, save_docx
+    from make_report.app.output import check_target, default_output, save_docx
+    from make_report.narrative.render import NarrativeError
     from make_report.writers.docx import build_document
 
     source = Path(path)
@@ -187,7 +187,7 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     """Write a workbook's interchange JSON to a new file (never over the workbook)."""
     import json
 
-    from make_report.output import new_output
+    from make_report.app.output import new_output
     from make_report.writers.atomic import write_text
 
     target = new_output(output, ".json", [Path(path)], force)
@@ -197,9 +197,9 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
 
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
-    from make_report.batch import find_workbooks
-    from make_report.output import new_output
-    from make_report.summary import collect, write_summary
+    from make_report.app.batch import find_workbooks
+    from make_report.app.output import new_output
+    from make_report.app.summary import collect, write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -212,7 +212,7 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
     """The interchange JSON of a workbook."""
-    from make_report.interchange import report_to_dict
+    from make_report.core.interchange import report_to_dict
 
     return report_to_dict(read(path, format_id).report)
 
@@ -222,7 +222,7 @@ def template(path: str | Path, *, year: int | None = None, agency: str | None = 
              force: bool = False, previous: str | Path | None = None) -> Path:
     """Write the standard workbook: blank, filled from interchange JSON, or started from
     last year's report (``previous``: agency, next year, carry-over, headings)."""
-    from make_report.output import new_output
+    from make_report.app.output import new_output
     from make_report.writers.xlsx_template import write_workbook
 
     path = new_output(path, ".xlsx", [Path(p) for p in (data, previous) if p], force)
@@ -257,7 +257,7 @@ def _format(format_id: str | None, year: int):
 
 
 def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
-    from make_report.interchange import report_from_dict
+    from make_report.core.interchange import report_from_dict
 
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
@@ -269,7 +269,7 @@ def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
     except UnknownFormat as exc:  # a ValueError too: catch it first
         raise InputError(f"{path.name}:{exc}") from None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        from make_report.errors import json_problem
+        from make_report.core.errors import json_problem
 
         raise InputError(f"{path.name}:不是有效的报告数据 JSON({json_problem(exc)})。") from None
 

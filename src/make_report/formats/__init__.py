@@ -1,8 +1,8 @@
 """The official formats, and how a report year picks one."""
 
+from make_report.core.spec import Format
 from make_report.formats.f2019 import FORMAT as FORMAT_2019
 from make_report.formats.f2021 import FORMAT as FORMAT_2021
-from make_report.spec import Format
 
 FORMATS: dict[str, Format] = {f.id: f for f in (FORMAT_2021, FORMAT_2019)}
 

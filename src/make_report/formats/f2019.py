@@ -4,6 +4,7 @@ Tables 三 and 四 are those of 2021 except that (六)其他处理 is one row; t
 so neither Y2 (现行有效件数) nor the T1 claims and key figure about table 二 apply.
 """
 
+from make_report.core.spec import Block, BlockTable, Column, Format, Row
 from make_report.formats.f2021 import (
     CLAIMS,
     FIGURES,
@@ -16,7 +17,6 @@ from make_report.formats.f2021 import (
     carried_over,
     sections,
 )
-from make_report.spec import Block, BlockTable, Column, Format, Row
 
 OTHER_ROWS_2019 = (Row("other_processing", (RESULTS, OTHER)),)
 

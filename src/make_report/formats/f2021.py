@@ -3,7 +3,7 @@
 Labels are verbatim from the official tables; keys are the interchange keys of the spec.
 """
 
-from make_report.spec import (
+from make_report.core.spec import (
     Block,
     BlockTable,
     Carry,

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from make_report.errors import InputError
-from make_report.findings import Finding, Findings
+from make_report.checks.validate import check_equation, validate
+from make_report.core.errors import InputError
+from make_report.core.findings import Finding, Findings
+from make_report.core.model import Entry, Report
+from make_report.core.spec import REPORT_TITLE, BlockTable, Format
 from make_report.formats import FORMATS, get_format
 from make_report.importer import tables
 from make_report.importer.document import Layout, entries, find_layout, guess_year, paragraphs
 from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
 from make_report.importer.walk import region_text, tokenize
-from make_report.model import Entry, Report
-from make_report.spec import REPORT_TITLE, BlockTable, Format
-from make_report.validate import check_equation, validate
 
 TABLE_SECTIONS = frozenset(s.key for f in FORMATS.values() for s in f.sections if s.table)
 

@@ -16,11 +16,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from make_report.core.model import Entry
+from make_report.core.spec import REPORT_TITLE
 from make_report.formats import FORMATS
 from make_report.importer.source import Line
 from make_report.importer.text import NUMERAL, ends_sentence, is_footer, join_wrapped, norm
-from make_report.model import Entry
-from make_report.spec import REPORT_TITLE
 
 TITLE = re.compile(r"(?P<agency>.{0,40}?)(?P<year>(?:19|20)\d{2})年度?"
                    + REPORT_TITLE.replace("工作", "(?:工作)?").replace("年度", "年度?"))

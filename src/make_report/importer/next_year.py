@@ -8,8 +8,8 @@ blank for the office to fill.
 
 from __future__ import annotations
 
+from make_report.core.model import Entry, Report
 from make_report.formats import format_for_year
-from make_report.model import Entry, Report
 
 
 def next_year_report(previous: Report) -> Report:

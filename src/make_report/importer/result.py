@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from make_report.findings import Finding, Findings, Severity
+from make_report.core.findings import Finding, Findings, Severity
+from make_report.core.model import Report, Value
+from make_report.core.spec import Format
 from make_report.importer.text import parse_value
 from make_report.importer.walk import Token
-from make_report.model import Report, Value
-from make_report.spec import Format
 
 
 @dataclass

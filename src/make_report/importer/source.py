@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from make_report.errors import InputError, read_error
+from make_report.core.errors import InputError, read_error
 from make_report.importer.text import is_blank_cell, squash
 from make_report.readers.sniff import (
     ENCRYPTED_MARKS,

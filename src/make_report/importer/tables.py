@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import permutations
 
+from make_report.core.model import Value
+from make_report.core.spec import BlockTable, Format, GridTable, Row
 from make_report.formats import FORMATS, format_for_year
 from make_report.importer.result import Collector
 from make_report.importer.text import find_label, norm, parse_value
 from make_report.importer.walk import RowSpec, Token, Walk, groups, region_text, walk
-from make_report.model import Value
-from make_report.spec import BlockTable, Format, GridTable, Row
 
 MAX_RUNS = 7
 """Table 四 split into more pieces than this is read in text order, not rearranged."""

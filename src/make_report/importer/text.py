@@ -11,8 +11,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
-from make_report.model import Value
-from make_report.spec import Kind
+from make_report.core.model import Value
+from make_report.core.spec import Kind
 
 QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 NUMERAL = "一二三四五六七八九十"

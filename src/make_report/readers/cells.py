@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from make_report.model import Value
-from make_report.spec import Field
+from make_report.core.model import Value
+from make_report.core.spec import Field
 
 ZERO_WORDS = {"无", "没有", "-", "—", "--", "/", "\\", "空", "0件", "nil", "none", "n/a"}
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")

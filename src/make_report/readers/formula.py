@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, DecimalException
 
-from make_report.layout import col_letter, split_address
+from make_report.core.layout import col_letter, split_address
 
 TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)"

@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from make_report.layout import col_letter, split_address
+from make_report.core.layout import col_letter, split_address
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from make_report.errors import InputError, read_error
+from make_report.core.errors import InputError, read_error
 from make_report.readers.xmlscan import MAX_CELLS, MAX_COLS, MAX_ROWS, Refused, scan_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

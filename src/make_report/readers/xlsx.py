@@ -14,21 +14,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from make_report.errors import InputError
-from make_report.findings import Finding, Findings, Location
-from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
-from make_report.layout import (
+from make_report.core.errors import InputError
+from make_report.core.findings import Finding, Findings, Location
+from make_report.core.layout import (
     META_ROWS,
     NARRATIVE_FIRST_ROW,
     TableSheet,
     WorkbookLayout,
     workbook_layout,
 )
-from make_report.model import Entry, Report, zero_values
+from make_report.core.model import Entry, Report, zero_values
+from make_report.core.spec import Format
+from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.readers import cells as cellparse
 from make_report.readers.formula import FormulaError, Unsupported, evaluate
 from make_report.readers.sniff import sniff_workbook
-from make_report.spec import Format
 
 
 @dataclass

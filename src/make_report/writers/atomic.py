@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from make_report.errors import write_error
+from make_report.core.errors import write_error
 
 
 @contextlib.contextmanager

@@ -14,9 +14,9 @@ from pathlib import Path
 from docx.document import Document
 from docx.text.paragraph import Paragraph
 
-from make_report.model import Report
-from make_report.parts import Part, report_parts
-from make_report.spec import REPORT_TITLE
+from make_report.core.model import Report
+from make_report.core.spec import REPORT_TITLE
+from make_report.narrative.parts import Part, report_parts
 from make_report.writers import docx_styles, ooxml
 from make_report.writers.docx_tables import add_table
 
@@ -31,7 +31,7 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
     """
-    from make_report.output import save_docx
+    from make_report.app.output import save_docx
 
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
                          where=where)

@@ -13,9 +13,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from make_report.grid import Grid, GridCell, table_grid
-from make_report.model import Report, format_value
-from make_report.spec import BlockTable, Table
+from make_report.core.grid import Grid, GridCell, table_grid
+from make_report.core.model import Report, format_value
+from make_report.core.spec import BlockTable, Table
 from make_report.writers import ooxml, ooxml_table
 from make_report.writers.ooxml import W
 from make_report.writers.ooxml_table import VMerge

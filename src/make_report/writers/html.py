@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
 
-from make_report.model import Report
-from make_report.parts import Part, report_parts
+from make_report.core.model import Report
+from make_report.narrative.parts import Part, report_parts
 from make_report.writers.atomic import atomic_output
 from make_report.writers.html_tables import table_html
 

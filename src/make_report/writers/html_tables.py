@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from html import escape
 from itertools import pairwise
 
-from make_report.grid import Grid, GridCell, table_grid
-from make_report.model import Report, format_value
-from make_report.spec import BlockTable, Table
+from make_report.core.grid import Grid, GridCell, table_grid
+from make_report.core.model import Report, format_value
+from make_report.core.spec import BlockTable, Table
 from make_report.writers.table_widths import TYPE_WIDTH_MM, column_mm
 
 

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from make_report.errors import InputError
+from make_report.core.errors import InputError
 from make_report.writers.atomic import atomic_output
 
 MISSING = ("未找到 LibreOffice,无法生成 PDF(Word 报告已生成)。"

@@ -15,12 +15,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from make_report.app.summary import KEY_FIGURES, STATUS_ZH, Rollup, SummaryItem, figure_value
+from make_report.app.summary import rollups as make_rollups
+from make_report.core.grid import GridCell, table_grid
+from make_report.core.model import Value
+from make_report.core.spec import BlockTable, Format, Table
 from make_report.formats import FORMATS
-from make_report.grid import GridCell, table_grid
-from make_report.model import Value
-from make_report.spec import BlockTable, Format, Table
-from make_report.summary import KEY_FIGURES, STATUS_ZH, Rollup, SummaryItem, figure_value
-from make_report.summary import rollups as make_rollups
 from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 

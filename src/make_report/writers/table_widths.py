@@ -6,8 +6,8 @@ them into twips, the web page into percentages, so both show the same proportion
 
 from __future__ import annotations
 
-from make_report.grid import Grid
-from make_report.spec import BlockTable, Table
+from make_report.core.grid import Grid
+from make_report.core.spec import BlockTable, Table
 
 TYPE_WIDTH_MM = 156
 BLOCK_LABEL_MM = 44.0

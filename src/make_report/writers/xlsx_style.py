@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.layout import CHECK_BAD, CHECK_OK
-from make_report.spec import Kind
+from make_report.core.layout import CHECK_BAD, CHECK_OK
+from make_report.core.spec import Kind
 
 STATUS_OK = "全部通过"
 STATUS_BAD = "不一致"

@@ -15,8 +15,8 @@ from openpyxl.styles import Font
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.grid import GridCell
-from make_report.layout import (
+from make_report.core.grid import GridCell
+from make_report.core.layout import (
     CHECK_BAD,
     STATUS_ROW,
     TABLE_ORIGIN_ROW,
@@ -24,8 +24,8 @@ from make_report.layout import (
     col_letter,
     coord,
 )
-from make_report.model import Report, Value
-from make_report.spec import Format, GridTable, Kind
+from make_report.core.model import Report, Value
+from make_report.core.spec import Format, GridTable, Kind
 from make_report.writers import xlsx_style as st
 
 DATA_WIDTH = 9.5

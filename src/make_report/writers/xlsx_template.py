@@ -13,10 +13,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from make_report.core.layout import META_FIRST_ROW, META_ROWS, NARRATIVE_FIRST_ROW, workbook_layout
+from make_report.core.model import Entry, Report
+from make_report.core.spec import REPORT_TITLE, Format, Section
 from make_report.formats import FORMATS, first_year, last_year
-from make_report.layout import META_FIRST_ROW, META_ROWS, NARRATIVE_FIRST_ROW, workbook_layout
-from make_report.model import Entry, Report
-from make_report.spec import REPORT_TITLE, Format, Section
 from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 from make_report.writers.xlsx_tables import write_table_sheet

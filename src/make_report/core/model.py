@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from make_report.spec import REPORT_TITLE, Format
+from make_report.core.spec import REPORT_TITLE, Format
 
 Value = int | Decimal
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from make_report.spec import BlockTable, GridTable, Header, Table
+from make_report.core.spec import BlockTable, GridTable, Header, Table
 
 CellRole = Literal["corner", "header", "label", "data"]
 

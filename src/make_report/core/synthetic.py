@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from make_report.model import Report, Value
-from make_report.spec import Format
+from make_report.core.model import Report, Value
+from make_report.core.spec import Format
 
 
 def consistent_values(fmt: Format, rng: random.Random, high: int = 20) -> dict[str, Value]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from make_report.findings import SEVERITY_ZH, Findings
+from make_report.core.findings import SEVERITY_ZH, Findings
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}

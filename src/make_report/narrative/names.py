@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from make_report.spec import BlockTable, Format, GridTable, Header, Row, Table
+from make_report.core.spec import BlockTable, Format, GridTable, Header, Row, Table
 
 TOTAL = "总计"
 _ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])")

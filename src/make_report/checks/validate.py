@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from make_report.findings import Finding, Findings, Location, place
-from make_report.model import Report
-from make_report.spec import Claim, Equation
+from make_report.core.findings import Finding, Findings, Location, place
+from make_report.core.model import Report
+from make_report.core.spec import Claim, Equation
 
 
 def validate(report: Report, cells: Mapping[str, Location] | None = None) -> Findings:

@@ -22,11 +22,11 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
-from make_report.model import Report, format_value
-from make_report.narrative_names import NameList, Names, chinese_tables, english_tables
+from make_report.core.model import Report, format_value
+from make_report.narrative.names import NameList, Names, chinese_tables, english_tables
 
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PACKAGE_TEMPLATES = Path(__file__).parents[1] / "templates"
+CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 _MARKERS = ("{{", "{%", "{#")
 _MAX_OPTIONS = 30
 _RUNTIME: tuple[tuple[type[BaseException], str], ...] = (

@@ -58,7 +58,7 @@ def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
 def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> BatchItem:
     """Check and build one workbook; every failure is caught and described."""
     from make_report import api
-    from make_report.errors import InputError
+    from make_report.core.errors import InputError
 
     name = str(path.relative_to(root))
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from make_report.batch import (
+from make_report.app.batch import (
     BatchInterrupted,
     BatchItem,
     BatchOptions,
@@ -16,8 +16,8 @@ from make_report.batch import (
     run_batch,
     write_report,
 )
-from make_report.console import make_console
-from make_report.errors import InputError
+from make_report.cli.console import make_console
+from make_report.core.errors import InputError
 
 STATUS_ZH = {"built": "已生成", "errors": "有错误", "unusable": "无法读取"}
 STATUS_STYLE = {"built": "green", "errors": "red", "unusable": "red"}

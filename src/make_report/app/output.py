@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from make_report.errors import InputError
+from make_report.core.errors import InputError
 
 STAMP = "make-report-sha256"
 FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

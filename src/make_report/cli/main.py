@@ -79,7 +79,7 @@ def check(
 
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
-        from make_report.console import print_findings
+        from make_report.cli.console import print_findings
 
         print_findings(result.findings, workbook.name)
     raise typer.Exit(0 if result.valid else 1)
@@ -119,7 +119,7 @@ def build(
 ) -> None:
     """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
     from make_report import api
-    from make_report.console import print_findings
+    from make_report.cli.console import print_findings
 
     result = api.build(workbook, output, force=force, templates=templates,
                        reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf,
@@ -144,7 +144,7 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="有错误也生成;覆盖被编辑过的旧报告")] = False,
 ) -> None:
     """批量检查并生成一个文件夹中的全部工作簿。"""
-    from make_report.batch_cli import run
+    from make_report.cli.batch import run
 
     raise typer.Exit(run(folder, outdir, jobs, html, force))
 
@@ -173,7 +173,7 @@ def import_(
 ) -> None:
     """把已发布的报告导入为标准工作簿;读不出的格子留空并逐个列出。"""
     from make_report import api
-    from make_report.console import print_findings
+    from make_report.cli.console import print_findings
 
     path, findings = api.import_published(report, output, force=force, format_id=format_id)
     if len(findings):
@@ -191,7 +191,7 @@ COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import"
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``make-report FILE.xlsx`` means ``make-report build FILE.xlsx``."""
-    from make_report.errors import InputError
+    from make_report.core.errors import InputError
 
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and not args[0].startswith("-"):
@@ -207,12 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("已中止。", err=True)
         return 2
     except OSError as exc:  # a file could not be read or written, outside the usual places
-        from make_report.errors import os_error
+        from make_report.core.errors import os_error
 
         typer.secho(f"无法处理:{os_error(exc).message}", err=True, fg="red")
         return 2
     except Exception as exc:  # usage errors, and anything unforeseen: never a traceback
-        from make_report.errors import internal_error, usage_message
+        from make_report.core.errors import internal_error, usage_message
 
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]

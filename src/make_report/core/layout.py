@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from make_report.grid import Grid, table_grid
-from make_report.spec import Format, Section
+from make_report.core.grid import Grid, table_grid
+from make_report.core.spec import Format, Section
 
 META_ROWS: tuple[tuple[str, str, str], ...] = (
     ("agency", "机关名称", "如:合作市人民政府(必填)"),

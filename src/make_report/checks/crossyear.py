@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 
-from make_report.findings import Finding, Location, place
-from make_report.model import Report
-from make_report.spec import Carry, Field, YearRule
+from make_report.core.findings import Finding, Location, place
+from make_report.core.model import Report
+from make_report.core.spec import Carry, Field, YearRule
 
 
 def check_years(report: Report, previous: Report,

@@ -15,10 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from make_report.model import Report, format_date
-from make_report.narrative import render_context, render_template, render_text, split_paragraphs
-from make_report.narrative_names import Names
-from make_report.spec import Section
+from make_report.core.model import Report, format_date
+from make_report.core.spec import Section
+from make_report.narrative.names import Names
+from make_report.narrative.render import (
+    render_context,
+    render_template,
+    render_text,
+    split_paragraphs,
+)
 
 Part = tuple
 

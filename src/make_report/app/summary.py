@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from make_report.findings import Findings
+from make_report.core.findings import Findings
+from make_report.core.model import Report, Value, zero_values
+from make_report.core.spec import Figure, Format
 from make_report.formats import FORMATS
-from make_report.model import Report, Value, zero_values
-from make_report.spec import Figure, Format
 
 if TYPE_CHECKING:
     from make_report.api import CheckResult
@@ -110,7 +110,7 @@ def item_from_check(result: CheckResult) -> SummaryItem:
 def collect(paths: Iterable[str | Path], format_id: str | None = None) -> list[SummaryItem]:
     """Check every file; one that cannot be read becomes an ``unusable`` line, not a crash."""
     from make_report.api import check
-    from make_report.errors import InputError
+    from make_report.core.errors import InputError
 
     items = []
     for path in paths:

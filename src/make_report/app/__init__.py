@@ -1,0 +1,1 @@
+"""Application verbs above the readers and writers: batch runs, summaries, where outputs go."""

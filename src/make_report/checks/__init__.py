@@ -1,0 +1,1 @@
+"""The checks: sum rules within a report, and rules across two years. Pure: values in, findings out."""
