@@ -1,0 +1,5 @@
+"""One module per family of rules; each holds FAMILY (its Chinese name) and RULES."""
+
+from make_report.rules.families import reading, sums, text, years
+
+ALL = (sums, text, years, reading)
