@@ -17,6 +17,7 @@ from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
 from make_report.formats import UnknownFormat, format_for_year, get_format
 from make_report.readers.xlsx import ReadResult, read_workbook
+from make_report.rules import finding
 
 
 @dataclass
@@ -81,10 +82,8 @@ def check(path: str | Path, format_id: str | None = None,
 
         last = read(previous)
         if last.report.year != result.report.year - 1:
-            result.findings.add(Finding(
-                "Y0", "warning",
-                f"{Path(previous).name} 是{last.report.year}年的报告,不是本报告({result.report.year}年)"
-                "的上一年,未做跨年度检查"))
+            result.findings.add(finding("Y0", Path(previous).name, found=last.report.year,
+                                        year=result.report.year))
         result.findings.extend(check_years(result.report, last.report, result.cells,
                                            unknown=unknown))
     if docx_template is not None:
@@ -149,7 +148,7 @@ def template_findings(report: Report, cells: dict[str, Location]) -> list[Findin
         try:
             render_text(text, context, str(loc) if loc else key)
         except NarrativeError as exc:
-            out.append(Finding("J1", "error", exc.message, fields=(key,),
+            out.append(finding("J1", problem=exc.message, fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
     return out

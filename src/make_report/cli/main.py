@@ -192,11 +192,22 @@ def import_(
     _say(f"已导入为标准工作簿:{path}")
 
 
+@app.command()
+def explain(
+    rule: Annotated[str | None, typer.Argument(help="规则编号,如 A2;不写则列出全部规则")] = None,
+) -> None:
+    """列出全部检查规则,或说明一条规则的含义和改法。"""
+    from make_report.cli.explain import explain as show
+
+    show(rule)
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help",
+COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
+            "--help",
             "-h", "--version"}
 
 
