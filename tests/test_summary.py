@@ -7,10 +7,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from make_report.api import summary_items
 from make_report.app.summary import (
     KEY_FIGURES,
+    MAIN_HEADERS,
     SummaryItem,
-    collect,
     figure_value,
     write_summary,
 )
@@ -18,7 +19,7 @@ from make_report.checks.validate import validate
 from make_report.core.grid import table_grid
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.writers.summary_xlsx import MAIN_HEADERS, table_sheet_name
+from make_report.writers.summary_xlsx import table_sheet_name
 
 F2021, F2019 = FORMATS["2021"], FORMATS["2019"]
 LINK = '=HYPERLINK("http://example.com","点我")'
@@ -196,7 +197,7 @@ def test_collect_checks_real_files_and_keeps_going(tmp_path):
     bad.values["review_litigation.review.4"] += 1
     write_workbook(F2021, tmp_path / "bad.xlsx", bad)
     (tmp_path / "junk.xlsx").write_bytes(b"not a workbook")
-    found = collect([tmp_path / n for n in ("good.xlsx", "bad.xlsx", "junk.xlsx")])
+    found = summary_items([tmp_path / n for n in ("good.xlsx", "bad.xlsx", "junk.xlsx")])
     assert [(i.source, i.status) for i in found] == [
         ("good.xlsx", "ok"), ("bad.xlsx", "errors"), ("junk.xlsx", "unusable")]
     assert found[0].report.values == good.values

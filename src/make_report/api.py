@@ -8,6 +8,7 @@ cannot be used at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,19 +253,106 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     return target
 
 
+@dataclass
+class BatchRun:
+    items: list  # app.batch.BatchItem, one per workbook, in the order they finished
+    report: Path
+    """batch-report.json in the output folder."""
+    total: int
+    interrupted: bool
+
+
+def batch(folder: str | Path, outdir: str | Path | None = None, *, jobs: int | None = None,
+          html: bool = False, force: bool = False,
+          on_start: Callable[[int], None] | None = None,
+          progress: Callable[[Any], None] | None = None) -> BatchRun:
+    """Check and build every workbook under ``folder`` into ``outdir`` (default
+    ``folder/报告``), mirroring its sub-folders; ``on_start`` hears how many there are and
+    ``progress`` each one done. Ctrl-C stops it with what finished (``interrupted``)."""
+    import functools
+
+    from make_report.app.batch import (
+        BatchInterrupted,
+        BatchOptions,
+        find_workbooks,
+        run_batch,
+        write_report,
+    )
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}:文件夹不存在。")
+    outdir = Path(outdir) if outdir is not None else folder / "报告"
+    if not outdir.parent.is_dir():
+        raise InputError(f"{outdir}:上级文件夹“{outdir.parent}”不存在。")
+    outdir.mkdir(exist_ok=True)
+    paths = find_workbooks(folder, skip=outdir)
+    if not paths:
+        raise InputError(f"{folder}:文件夹中没有 .xlsx 工作簿。")
+    if on_start:
+        on_start(len(paths))
+    work = functools.partial(batch_item, root=folder, outdir=outdir,
+                             options=BatchOptions(html=html, force=force))
+    try:
+        items, interrupted = run_batch(paths, work, jobs, progress), False
+    except (BatchInterrupted, KeyboardInterrupt) as exc:
+        items, interrupted = getattr(exc, "items", []), True
+    return BatchRun(items, write_report(items, outdir, interrupted), len(paths), interrupted)
+
+
+def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
+    """Check and build one workbook of a batch as its line (``app.batch.BatchItem``); the
+    worker's error boundary: every failure is caught and said in one sentence."""
+    from make_report.app.batch import BatchItem, output_for
+    from make_report.core.errors import user_message
+
+    name = str(path.relative_to(root))
+    try:
+        target = output_for(path, root, outdir, ".docx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        result = build(path, target, force=options.force, templates=options.templates,
+                       reference_docx=options.reference_docx, html=options.html)
+    except Exception as exc:  # a bug must not stop the other files
+        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
+                                        "请将该文件发给技术支持。")
+        return BatchItem(name, "unusable", message=message)
+    check = result.check
+    report = check.report
+    status = "built" if result.written and check.valid else "errors"
+    return BatchItem(
+        name, status, report.agency, report.year, report.format.id,
+        len(check.findings.errors), len(check.findings.warnings),
+        [str(p) for p in result.outputs],
+        check.findings.errors[0].message if check.findings.errors else "",
+        [f.as_dict() for f in check.findings if f.severity == "error"],
+    )
+
+
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
     from make_report.app.batch import find_workbooks
     from make_report.app.output import new_output
-    from make_report.app.summary import collect, write_summary
+    from make_report.app.summary import write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}:文件夹不存在。")
     target = new_output(output, ".xlsx", [], force)
-    items = collect(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
+    items = summary_items(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
     write_summary(items, target)
     return items
+
+
+def summary_items(paths: Iterable[str | Path], format_id: str | None = None) -> list:
+    """Each file checked, as a line of the summary (``app.summary.SummaryItem``); a file that
+    cannot be read is an ``unusable`` line."""
+    from make_report.app.summary import collect
+
+    def checked(path: Path) -> tuple[Report, Findings]:
+        result = check(path, format_id)
+        return result.report, result.findings
+
+    return collect(paths, checked)
 
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Many workbooks at once, for disclosure offices: parallel, isolated, resumable by eye.
 
-Each workbook is built in a worker process; one bad file becomes one line of the
-report, never a stopped run. Outputs mirror the input folders and are named after the
+Each workbook is built in a worker process (by ``api.batch_item``, handed in: this layer
+sits below the API); one bad file becomes one line of the report, never a stopped run. Outputs mirror the input folders and are named after the
 workbook, so two files can never race for one output name.
 """
 
@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from make_report.writers.atomic import write_text
 
 REPORT_NAME = "batch-report.json"
 
@@ -55,43 +57,19 @@ def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
     return outdir / path.relative_to(root).with_suffix(suffix)
 
 
-def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> BatchItem:
-    """Check and build one workbook; every failure is caught and described."""
-    from make_report import api
-    from make_report.core.errors import user_message
-
-    name = str(path.relative_to(root))
-    try:
-        target = output_for(path, root, outdir, ".docx")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        result = api.build(path, target, force=options.force, templates=options.templates,
-                           reference_docx=options.reference_docx, html=options.html)
-    except Exception as exc:  # the worker's boundary: a bug must not stop the other files
-        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
-                                        "请将该文件发给技术支持。")
-        return BatchItem(name, "unusable", message=message)
-    check = result.check
-    report = check.report
-    status = "built" if result.written and check.valid else "errors"
-    return BatchItem(
-        name, status, report.agency, report.year, report.format.id,
-        len(check.findings.errors), len(check.findings.warnings),
-        [str(p) for p in result.outputs],
-        check.findings.errors[0].message if check.findings.errors else "",
-        [f.as_dict() for f in check.findings if f.severity == "error"],
-    )
+Work = Callable[[Path], BatchItem]
+"""Builds one workbook and never raises (``api.batch_item``); picklable, for the workers."""
 
 
-def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions,
-              jobs: int | None = None,
+def run_batch(paths: list[Path], work: Work, jobs: int | None = None,
               progress: Callable[[BatchItem], None] | None = None) -> list[BatchItem]:
-    """Build every path; on Ctrl-C, stop starting new files and return what finished."""
+    """``work`` on every path; on Ctrl-C, stop starting new files and return what finished."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     items: list[BatchItem] = []
     if jobs == 1:
         try:
             for path in paths:
-                items.append(build_one(path, root, outdir, options))
+                items.append(work(path))
                 if progress:
                     progress(items[-1])
         except KeyboardInterrupt:
@@ -99,7 +77,7 @@ def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions
         return items
     with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=200) as pool:
         try:
-            for item in _as_finished(pool, paths, root, outdir, options, jobs):
+            for item in _as_finished(pool, paths, work, jobs):
                 items.append(item)
                 if progress:
                     progress(item)
@@ -109,14 +87,14 @@ def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions
     return items
 
 
-def _as_finished(pool: ProcessPoolExecutor, paths: list[Path], root: Path, outdir: Path,
-                 options: BatchOptions, jobs: int) -> Iterator[BatchItem]:
+def _as_finished(pool: ProcessPoolExecutor, paths: list[Path], work: Work,
+                 jobs: int) -> Iterator[BatchItem]:
     """Keep a few tasks per worker in flight, so memory does not grow with the folder."""
     pending: set[Future[BatchItem]] = set()
     queue = iter(paths)
     while True:
         for path in queue:
-            pending.add(pool.submit(build_one, path, root, outdir, options))
+            pending.add(pool.submit(work, path))
             if len(pending) >= jobs * 4:
                 break
         if not pending:
@@ -135,8 +113,6 @@ class BatchInterrupted(Exception):
 
 
 def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False) -> Path:
-    from make_report.writers.atomic import write_text
-
     counts = {s: sum(1 for i in items if i.status == s) for s in ("built", "errors", "unusable")}
     data = {"interrupted": interrupted, "files": len(items), **counts,
             "items": [asdict(i) for i in sorted(items, key=lambda i: i.file)]}

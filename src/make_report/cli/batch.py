@@ -6,18 +6,14 @@ File names, agency names and messages come from the workbooks: they reach rich a
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from make_report.app.batch import (
-    BatchInterrupted,
-    BatchItem,
-    BatchOptions,
-    find_workbooks,
-    run_batch,
-    write_report,
-)
 from make_report.cli.console import make_console
-from make_report.core.errors import InputError
+
+if TYPE_CHECKING:
+    from make_report.app.batch import BatchItem
 
 STATUS_ZH = {"built": "已生成", "errors": "有错误", "unusable": "无法读取"}
 STATUS_STYLE = {"built": "green", "errors": "red", "unusable": "red"}
@@ -33,34 +29,26 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
     )
     from rich.text import Text
 
-    if not folder.is_dir():
-        raise InputError(f"{folder}:文件夹不存在。")
-    outdir = outdir or folder / "报告"
-    if not outdir.parent.is_dir():
-        raise InputError(f"{outdir}:上级文件夹“{outdir.parent}”不存在。")
-    outdir.mkdir(exist_ok=True)
-    paths = find_workbooks(folder, skip=outdir)
-    if not paths:
-        raise InputError(f"{folder}:文件夹中没有 .xlsx 工作簿。")
+    from make_report import api
+
     console = make_console(stderr=True)
-    options = BatchOptions(html=html, force=force)
-    interrupted = False
-    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("生成报告", total=len(paths))
-        try:
-            items = run_batch(paths, folder, outdir, options, jobs,
-                              progress=lambda _item: bar.advance(task))
-        except (BatchInterrupted, KeyboardInterrupt) as exc:
-            items, interrupted = getattr(exc, "items", []), True
-    report = write_report(items, outdir, interrupted)
-    show(items, console)
-    if interrupted:
-        console.print(Text(f"已中断:完成 {len(items)} 个,其余 {len(paths) - len(items)} 个未处理;"
-                           f"已完成的结果见 {report}", style="yellow"))
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
+    with ExitStack() as shown:  # the bar appears once the folder is found usable
+
+        def start(total: int) -> None:
+            shown.enter_context(bar)
+            bar.add_task("生成报告", total=total)
+
+        run = api.batch(folder, outdir, jobs=jobs, html=html, force=force, on_start=start,
+                        progress=lambda _item: bar.advance(bar.task_ids[0]))
+    show(run.items, console)
+    if run.interrupted:
+        console.print(Text(f"已中断:完成 {len(run.items)} 个,其余 {run.total - len(run.items)} 个"
+                           f"未处理;已完成的结果见 {run.report}", style="yellow"))
         return 2
-    console.print(Text(f"检查结果已写入 {report}"))
-    return 0 if all(i.status == "built" for i in items) else 1
+    console.print(Text(f"检查结果已写入 {run.report}"))
+    return 0 if all(i.status == "built" for i in run.items) else 1
 
 
 def show(items: list[BatchItem], console) -> None:

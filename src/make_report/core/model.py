@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from make_report.core.spec import REPORT_TITLE, Format
+from make_report.core.spec import REPORT_TITLE, Figure, Format
 
 Value = int | Decimal
 
@@ -58,3 +58,14 @@ def format_value(value: object) -> str:
 def format_date(date: dt.date | None) -> str:
     """Official style: Arabic digits, no padding (2024年1月4日)."""
     return f"{date.year}年{date.month}月{date.day}日" if date else ""
+
+
+def figure_value(report: Report, figure: Figure) -> Value | None:
+    """The report's format's figure of that title; None when it has none (2019: 收费金额)."""
+    own = next((f for f in report.format.key_figures if f.label == figure.label), None)
+    if own is None:
+        return None
+    total: Value = 0
+    for key in own.keys:
+        total += report.value(key)
+    return total
