@@ -1,7 +1,8 @@
 """The Python API: the same verbs as the command line, usable without it.
 
-Each function takes paths and options, returns data, and raises ``InputError`` only when
-the input or the request cannot be used at all.
+Each function takes paths and options, returns data, and raises a ``MakeReportError``
+(``core.errors``: a Chinese sentence in ``message``) only when the input or the request
+cannot be used at all.
 """
 
 from __future__ import annotations
@@ -181,7 +182,6 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     unless ``force``. With ``docx_template`` the report is poured into the office's own
     Word document; a template that cannot be filled writes nothing, ``force`` or not."""
     from make_report.app.output import check_target, default_output, save_docx
-    from make_report.narrative.render import NarrativeError
     from make_report.writers.docx import build_document
 
     source = Path(path)
@@ -194,15 +194,12 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     check_target(target, source, force)
     _check_style_sources(templates, reference_docx)
     where = {k: str(v) for k, v in result.cells.items()}
-    try:
-        if docx_template is not None:
-            doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
-                                        where=where)
-        else:
-            doc = build_document(result.report, templates=templates,
-                                 reference_docx=reference_docx, where=where)
-    except NarrativeError as exc:
-        raise InputError(exc.message) from None
+    if docx_template is not None:  # NarrativeError: a MakeReportError, the caller's to show
+        doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
+                                    where=where)
+    else:
+        doc = build_document(result.report, templates=templates,
+                             reference_docx=reference_docx, where=where)
     outputs = [target]
     extra = [(html, ".html"), (pdf, ".pdf")]
     for wanted, suffix in extra:
