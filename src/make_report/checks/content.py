@@ -7,6 +7,7 @@ workbook (``五、问题及改进!B6``) or, for a report without cells, its own 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ CLAUSE = re.compile(r"[,，:：;；、]")
 YEAR = re.compile(r"((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年")
 PLACEHOLDER = re.compile("|".join(data.PLACEHOLDERS))
 PAIRS = {"《": "》", "〔": "〕", "[": "]", "【": "】", "(": ")", "（": "）"}
+BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
 EXCERPT = 16
 """Characters of context either side when a message quotes a sentence."""
 
@@ -154,9 +156,10 @@ def check_years(report: Report, pars: Sequence[Paragraph], places: Places) -> It
 
 
 def _period(report: Report, sentence: str, par: Paragraph, places: Places) -> Iterator[Finding]:
+    inside = _Brackets(sentence)
     for m in YEAR.finditer(sentence):
         year = parse_count(m.group(1))
-        if year is not None and year != report.year and not _inside_brackets(sentence, m.start()):
+        if year is not None and year != report.year and m.start() not in inside:
             yield finding("C4", found=year, expected=report.year, **places.of(par))
             return
 
@@ -164,35 +167,58 @@ def _period(report: Report, sentence: str, par: Paragraph, places: Places) -> It
 def _wrong_year(report_year: int, sentence: str, review: bool) -> int | None:
     """The first year the sentence states that neither is the report year nor sits in a
     comparison, a look back, a plan, a title or a document number."""
-    for m in YEAR.finditer(sentence):
+    years = list(YEAR.finditer(sentence))
+    if not years:
+        return None
+    inside = _Brackets(sentence)
+    stops = [m.start() for m in CLAUSE.finditer(sentence)]
+    for m in years:
         year = parse_count(m.group(1))
-        if year is None or year == report_year or _inside_brackets(sentence, m.start()):
+        if year is None or year == report_year or m.start() in inside:
             continue
         if year == report_year - 1 and (review or _has(sentence, data.COMPARISON)):
             continue
         if year > report_year and _has(sentence, data.FUTURE):
             continue
-        if _has(_clause(sentence, m.start(), m.end()), data.COMPARISON):
+        if _has(_clause(sentence, stops, m.start()), data.COMPARISON):
             continue
         return year
     return None
 
 
 def _has(text: str, words: Sequence[str]) -> bool:
-    return any(re.search(w, text) for w in words)
+    return any(w in text for w in words)
 
 
-def _clause(sentence: str, start: int, end: int) -> str:
-    """The part of the sentence between the punctuation marks around ``start:end``."""
-    left = max((m.end() for m in CLAUSE.finditer(sentence, 0, start)), default=0)
-    right = next((m.start() for m in CLAUSE.finditer(sentence, end)), len(sentence))
+def _clause(sentence: str, stops: Sequence[int], at: int) -> str:
+    """The part of the sentence between the punctuation marks around ``at``."""
+    i = bisect.bisect_right(stops, at)
+    left = stops[i - 1] + 1 if i else 0
+    right = stops[i] if i < len(stops) else len(sentence)
     return sentence[left:right]
 
 
-def _inside_brackets(text: str, at: int) -> bool:
-    """Inside 《…》 (a title), 〔…〕 or […] (a document number), or any bracket pair."""
-    before = text[:at]
-    return any(before.count(o) > before.count(c) for o, c in PAIRS.items())
+class _Brackets:
+    """Whether a place is inside 《…》 (a title), 〔…〕 or […] (a document number), or any
+    other bracket pair; one pass over the bracket marks only, however long the text."""
+
+    def __init__(self, text: str) -> None:
+        closers = {c: o for o, c in PAIRS.items()}
+        depth = dict.fromkeys(PAIRS, 0)
+        self.marks: list[int] = []
+        self.states: list[bool] = []
+        for m in BRACKET.finditer(text):
+            ch = m.group(0)
+            if ch in depth:
+                depth[ch] += 1
+            elif depth[closers[ch]]:
+                depth[closers[ch]] -= 1
+            self.marks.append(m.start())
+            self.states.append(any(depth.values()))
+
+    def __contains__(self, at: int) -> bool:
+        i = bisect.bisect_left(self.marks, at)
+        return self.states[i - 1] if i else False
 
 
 def _around(sentence: str, word: str) -> str:
@@ -305,7 +331,7 @@ def _yuan_mentions(pars: Sequence[Paragraph], label: str,
             if not topic.search(sentence):
                 continue
             for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?<!万)元", sentence):
-                if Decimal(m.group(1)) == value and not sentence[:m.end()].endswith("万元"):
+                if Decimal(m.group(1)) == value:
                     yield par, _around(sentence, m.group(0))
                     break
 

@@ -22,12 +22,11 @@ UNFINISHED_ENDINGS = ",，、"
 HINT_MIN_CHARS = 6
 """A paragraph this long or longer that is part of one of the workbook's hint texts is a leftover."""
 
-COMPARISON = (r"较", r"比", r"同比", r"环比", r"相比", r"对比", r"低于", r"高于", r"多于", r"少于",
-              r"上年", r"去年", r"上一年", r"以来", r"至今", r"起", r"开始", r"截至", r"以前",
-              r"之前", r"整改", r"连续")
+COMPARISON = ("较", "比", "低于", "高于", "多于", "少于", "上年", "去年", "上一年", "以来", "至今",
+              "起", "开始", "截至", "以前", "之前", "整改", "连续")
 """Words that make a year other than the report year legitimate in the same clause
 (较2023年, 2019年以来); years in 《…》 titles and 〔2021〕 document numbers never count."""
-FUTURE = (r"将", r"计划", r"下一步", r"明年", r"下一年", r"拟", r"力争", r"要点", r"部署")
+FUTURE = ("将", "计划", "下一步", "明年", "下一年", "拟", "力争", "要点", "部署")
 """Words that make a later year legitimate (2025年将…)."""
 PERIOD = r"统计(?:期限|期间|时限|区间|范围)"
 """How a report names the statistics period it covers (统计期限自2024年1月1日起…)."""
@@ -35,7 +34,7 @@ PERIOD = r"统计(?:期限|期间|时限|区间|范围)"
 PROBLEMS_MIN_CHARS = 50
 """Section 五 with fewer characters than this (a few dozen) says nothing."""
 EMPTY_WORDS = ("无", "暂无", "没有", "无。", "暂无。", "没有。", "无问题", "无问题。")
-FIXED_LAST_YEAR = r"(?:上年|上一年|去年|往年|以往|{last}年)[^。;；]*?(?:整改|改进|纠正|解决|完成|落实到位)"
+FIXED_LAST_YEAR = r"(?:上年|上一年|去年|往年|以往|{last}年)[^。;；]{{0,80}}?(?:整改|改进|纠正|解决|完成|落实到位)"
 """A sentence of section 五 saying how last year's problems were fixed ({last}: year − 1)."""
 FIXED_HEADING = r"上年度?问题整改"
 FIXED_LAST_YEAR_FORMATS = ("2021",)
