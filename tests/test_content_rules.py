@@ -384,3 +384,69 @@ def test_json_output_and_batch_carry_the_content_rules(tmp_path, capsys):
     [item] = run_batch([folder / "a.xlsx"], folder, tmp_path / "out", BatchOptions(), jobs=1)
     assert item.status == "errors"
     assert [f["rule"] for f in item.findings] == ["C5"]
+
+
+def test_a_workbook_names_the_cell_of_each_content_finding(tmp_path):
+    long = ("部分栏目更新不够及时,政策解读的形式还比较单一,依申请公开答复的规范性有待提高。"
+            "下一步将加强业务培训。")
+    r = report(overview=[Entry("(一)主动公开", ["全年主动公开政府信息5120条,",
+                                             "2022年全县主动公开政府信息五千条。",
+                                             "本年度行政事业性收费350元,收取信息处理费500元。"])],
+               problems=[Entry(None, [long])],
+               other=[Entry(None, ["本年度收取信息处理费300元。"])])
+    r.values["active_disclosure.fees_10k_yuan"] = Decimal("350")
+    assert c_findings(checked(tmp_path, r)) == [
+        ("C2", "error", "一、总体情况", ("B5",)),
+        ("C3", "warning", "一、总体情况", ("B6",)),
+        ("C6", "warning", PROBLEMS, ("B5",)),
+        ("C8", "warning", "一、总体情况", ("B7",)),
+        ("C15", "warning", "一、总体情况", ("B7",)),
+    ]
+
+
+HEZUO = "004_1cf59b4176a625ae.txt"
+MALUGOU = "000_d12fae63e0bd492a.txt"
+FEE_000 = ("行政事业性收费\n\n0\n", "行政事业性收费\n\n{}\n")
+
+
+@pytest.mark.parametrize(("name", "edits", "expected"), [
+    (HEZUO, [("办理答复率100%。", "办理答复率100%,")],
+     ("C2", "一、总体情况 (二)依申请公开情况 第1段 段落以“,”结尾,句子没有写完:"
+            "“…站在线申请已全部在规定时限内按要求依法答复,办理答复率100%,”")),
+    (HEZUO, [("\n一、总体情况\n", "\n本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。\n\n"
+                                 "一、总体情况\n")],
+     ("C4", "导语 统计期限写的是 2022 年,报告年度为 2023 年")),
+    (HEZUO, [], ("C6", "五、存在的主要问题及改进情况 未写明上年度问题的整改情况")),
+    (HEZUO, [("本年度我县没有产生信息公开处理费用。", "本年度发出收费通知1件,收取信息处理费200元。"),
+             ("办理答复率100%。", "办理答复率100%,收取信息处理费300元。")],
+     ("C8", "一、总体情况 (二)依申请公开情况 第1段 写的信息处理费金额为 “信息处理费300元”,"
+            "六、其他需要报告的事项 写的是 “信息处理费200元”,前后不一致")),
+    ("more/02_hongze_qu_2023.txt", [],
+     ("C13", "表三 (七)总计·总计 实质公开率为 19%(4/21),低于20%,请核对")),
+    (MALUGOU, [(FEE_000[0], FEE_000[1].format(20000))],
+     ("C14", "表二 行政事业性收费·本年收费金额(单位:万元) 为 20000 万元,"
+             "乡镇、街道的金额达到 10000 万元已不合常理,疑似按元填写")),
+    (MALUGOU, [(FEE_000[0], FEE_000[1].format(350)),
+               ("全镇没有发生与政府信息公开相关的收费。", "全镇行政事业性收费350元,未收取信息处理费。")],
+     ("C15", "六、其他需要报告的事项 第1段 正文写“全镇行政事业性收费350元,未收取信息处理费。”,"
+             "与表格中的 350 万元数字相同而单位为元")),
+], ids=["C2", "C4", "C6", "C8", "C13", "C14", "C15"])
+def test_published_report_content_rules(tmp_path, name, edits, expected):
+    def edit(text: str) -> str:
+        for old, new in edits:
+            assert old in text
+            text = text.replace(old, new, 1)
+        return text
+
+    assert expected in c_messages(published(tmp_path, name, edit))
+
+
+def test_published_report_copied_from_last_years_report(tmp_path):
+    text = reference(HEZUO).read_text(encoding="utf-8")
+    last = tmp_path / "last.txt"
+    last.write_text(text.replace("2023", "2022"), encoding="utf-8")
+    this = tmp_path / "this.txt"
+    this.write_text(text, encoding="utf-8")
+    found = [f.message for f in api.check(this, previous=last).findings if f.rule == "C12"]
+    assert len(found) == 1 and "(100%),超过 50%" in found[0]
+    assert [f for f in api.check(this).findings if f.rule == "C12"] == []
