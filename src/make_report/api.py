@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
 from make_report.core.errors import InputError
 from make_report.core.findings import Finding, Findings, Location
@@ -27,10 +28,17 @@ class CheckResult:
     findings: Findings
     cells: dict[str, Location]
     source: Path
+    unknown: frozenset[str] = frozenset()
+    """Fields a published report's numbers could not be read for: no ratio rests on them."""
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
+
+    @property
+    def ratios(self) -> list[RatioValue]:
+        """The key ratios (实质公开率, 纠错率, each result's share), for display."""
+        return ratios(self.report, self.unknown)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +47,7 @@ class CheckResult:
             "errors": len(self.findings.errors),
             "warnings": len(self.findings.warnings),
             "findings": [f.as_dict() for f in self.findings],
+            "ratios": [r.as_dict() for r in self.ratios],
         }
 
 
@@ -73,12 +82,15 @@ def check(path: str | Path, format_id: str | None = None,
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
+        ratio_unknown = frozenset(imported.uncertain)
     else:
         result = read(path, format_id)
         result.findings.extend(validate(result.report, result.cells))
         result.findings.extend(template_findings(result.report, result.cells))
         unknown = set()
+        ratio_unknown = frozenset()
     if previous is not None:
+        from make_report.checks.content import check_copied
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
@@ -87,10 +99,12 @@ def check(path: str | Path, format_id: str | None = None,
                                         year=result.report.year))
         result.findings.extend(check_years(result.report, last.report, result.cells,
                                            unknown=unknown))
+        if last.report.year == result.report.year - 1:
+            result.findings.extend(check_copied(result.report, last.report))
     if docx_template is not None:
         _, found = fill_docx_template(result.report, docx_template, lay_out=False)
         result.findings.extend(found)
-    return CheckResult(result.report, result.findings, result.cells, path)
+    return CheckResult(result.report, result.findings, result.cells, path, ratio_unknown)
 
 
 def fill_docx_template(report: Report, template: str | Path, *, templates: Path | None = None,

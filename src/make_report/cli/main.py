@@ -90,9 +90,10 @@ def check(
 
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
-        from make_report.cli.console import print_findings
+        from make_report.cli.console import print_findings, print_ratios
 
         print_findings(result.findings, workbook.name)
+        print_ratios(result.ratios)
     raise typer.Exit(0 if result.valid else 1)
 
 
