@@ -1,0 +1,88 @@
+"""Passwords (argon2id), login rate limiting and CSRF tokens."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_HASHER = PasswordHasher()  # argon2id, the library's memory-hard defaults
+_DUMMY = _HASHER.hash("make-report-desk-dummy")
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """True when ``password`` matches; an unknown user costs the same time as a wrong one."""
+    try:
+        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_password() -> str:
+    """An initial password a clerk can type: 12 characters without look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+MIN_PASSWORD = 8
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed logins per user name and per client address within
+    ``window`` seconds; ``clock`` is injectable so tests do not depend on time."""
+
+    def __init__(self, attempts: int = 5, window: float = 300.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.attempts, self.window, self.clock = attempts, window, clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        limit = self.clock() - self.window
+        while q and q[0] < limit:
+            q.popleft()
+        return q
+
+    def blocked(self, *keys: str) -> int:
+        """Seconds to wait when any key has too many recent failures, else 0."""
+        with self._lock:
+            wait = 0.0
+            for key in keys:
+                q = self._recent(key)
+                if len(q) >= self.attempts:
+                    wait = max(wait, q[0] + self.window - self.clock())
+            if len(self._failures) > 100_000:  # bounded memory under a flood of names
+                self._failures = {k: v for k, v in self._failures.items() if v}
+            return int(wait) + 1 if wait > 0 else 0
+
+    def failed(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._recent(key).append(self.clock())
+
+    def succeeded(self, username_key: str) -> None:
+        with self._lock:
+            self._failures.pop(username_key, None)
+
+
+def csrf_token(session: dict) -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def csrf_ok(session: dict, sent: object) -> bool:
+    token = session.get("csrf")
+    return bool(token) and isinstance(sent, str) and hmac.compare_digest(token, sent)

@@ -1,0 +1,69 @@
+"""Helpers for the web desk tests: workbooks built in code, a signed-in test client."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from make_report.core.synthetic import consistent_report
+from make_report.formats import FORMATS
+from make_report.writers.xlsx_template import write_workbook
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+PASSWORD = "office-pass-2024"
+
+
+def workbook_bytes(agency: str, year: int = 2024, seed: int = 4, bad: bool = False,
+                   values: dict | None = None) -> bytes:
+    """A filled workbook; ``bad`` breaks one total so the checks find an error."""
+    report = consistent_report(FORMATS["2021"], seed=seed, agency=agency)
+    report.year = year
+    if values:
+        report.values.update(values)
+    if bad:
+        key = "applications.new_received.6"
+        report.values[key] = report.values[key] + 7
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "wb.xlsx"
+        write_workbook(report.format, path, report)
+        return path.read_bytes()
+
+
+def csrf_of(html: str) -> str:
+    m = CSRF.search(html)
+    assert m, "page has no CSRF token"
+    return m.group(1)
+
+
+class Browserless:
+    """A TestClient session: log in, post forms with the page's CSRF token."""
+
+    def __init__(self, app) -> None:
+        from starlette.testclient import TestClient
+
+        self.client = TestClient(app, base_url="http://127.0.0.1", follow_redirects=True)
+        self.token = ""
+
+    def get(self, url: str, **kw):
+        r = self.client.get(url, **kw)
+        if "text/html" in r.headers.get("content-type", "") and CSRF.search(r.text):
+            self.token = csrf_of(r.text)
+        return r
+
+    def post(self, url: str, data: dict | None = None, files: dict | None = None, **kw):
+        if not self.token:
+            self.get("/login")
+        payload = {"csrf": self.token, **(data or {})}
+        r = self.client.post(url, data=payload, files=files, **kw)
+        if "text/html" in r.headers.get("content-type", "") and CSRF.search(r.text):
+            self.token = csrf_of(r.text)
+        return r
+
+    def login(self, username: str, password: str):
+        self.get("/login")
+        return self.post("/login", {"username": username, "password": password})
+
+    def upload(self, data: bytes, name: str = "填好的.xlsx", unit_id: int | None = None):
+        extra = {"unit_id": str(unit_id)} if unit_id else {}
+        return self.post("/upload", extra, files={"file": (name, data, "application/octet-stream")})
