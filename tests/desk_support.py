@@ -67,3 +67,57 @@ class Browserless:
     def upload(self, data: bytes, name: str = "填好的.xlsx", unit_id: int | None = None):
         extra = {"unit_id": str(unit_id)} if unit_id else {}
         return self.post("/upload", extra, files={"file": (name, data, "application/octet-stream")})
+
+
+def database_urls() -> list[str]:
+    """SQLite always; PostgreSQL too when MAKE_REPORT_PG_URL names one (CI starts it)."""
+    import os
+
+    urls = ["sqlite"]
+    if os.environ.get("MAKE_REPORT_PG_URL"):
+        urls.append("postgresql")
+    return urls
+
+
+def fresh_database(kind: str) -> str | None:
+    """None (the data folder's SQLite) or the PostgreSQL URL with every desk table dropped."""
+    import os
+
+    if kind == "sqlite":
+        return None
+    from make_report.desk.models import Base, make_engine
+
+    url = os.environ["MAKE_REPORT_PG_URL"]
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+class Office:
+    """A desk with an office administrator signed in, and helpers to add units."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.desk = app.state.desk
+        self.desk.init_admin("某县政务公开办", "admin", PASSWORD)
+        self.desk.set_setting("year", "2024")
+        self.web = Browserless(app)
+        r = self.web.login("admin", PASSWORD)
+        assert r.url.path == "/office", r.text
+
+    def add_unit(self, name: str, **form) -> tuple[int, Browserless]:
+        """Adds a unit through the page; returns its id and its clerk, signed in."""
+        r = self.web.post("/office/units", {"name": name, **form})
+        assert r.status_code == 200, r.text
+        login, password = re.findall(r"<code>([^<]+)</code>", r.text)[:2]
+        clerk = Browserless(self.app)
+        r = clerk.login(login, password)
+        assert r.url.path == "/unit", r.text
+        from make_report.desk.models import Unit
+
+        with self.desk.session() as s:
+            from sqlalchemy import select
+
+            unit_id = s.scalar(select(Unit.id).where(Unit.name == name))
+        return unit_id, clerk
