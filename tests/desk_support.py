@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 from make_report.core.synthetic import consistent_report
@@ -121,3 +127,76 @@ class Office:
 
             unit_id = s.scalar(select(Unit.id).where(Unit.name == name))
         return unit_id, clerk
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "make_report.cli.main", *args],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``make-report serve`` in a subprocess on 127.0.0.1, ready when /health answers."""
+
+    def __init__(self, data_dir: Path, db: str | None) -> None:
+        import httpx
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = ["serve", "--data-dir", str(data_dir), "--host", "127.0.0.1",
+                "--port", str(self.port)] + (["--db", db] if db else [])
+        self.proc = subprocess.Popen([sys.executable, "-m", "make_report.cli.main", *args],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(1200):  # bounded: at most about two minutes on a loaded machine
+            if self.proc.poll() is not None:
+                raise AssertionError(self.proc.stderr.read().decode())
+            try:
+                if httpx.get(self.url + "/health", timeout=2).text == "ok":
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.kill()
+        raise AssertionError("the server did not answer /health")
+
+    def kill(self) -> None:
+        """SIGKILL: nothing of the server gets to clean up."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.proc.stderr.close()
+
+    def client(self, username: str, password: str):
+        import httpx
+
+        c = httpx.Client(base_url=self.url, timeout=60)
+        token = CSRF.search(c.get("/login").text).group(1)
+        r = c.post("/login", data={"csrf": token, "username": username, "password": password})
+        assert r.status_code == 303, r.text
+        page = c.get(r.headers["location"], follow_redirects=True).text
+        return c, CSRF.search(page).group(1)
+
+
+def init_desk(data_dir: Path, db: str | None) -> None:
+    extra = ["--db", db] if db else []
+    done = cli("serve", "--init", "--data-dir", str(data_dir), "--office", "某县政务公开办",
+                "--admin", "admin", *extra, env={"MAKE_REPORT_INIT_PASSWORD": PASSWORD})
+    assert done.returncode == 0, done.stderr
+    assert "已创建管理员账号 admin" in done.stderr
+    again = cli("serve", "--init", "--data-dir", str(data_dir), "--office", "x", "--admin", "b",
+                 *extra, env={"MAKE_REPORT_INIT_PASSWORD": PASSWORD})
+    assert again.returncode == 2 and "已经有账号" in again.stderr
+
+
+def add_unit_on(server: Server, name: str) -> tuple[str, str]:
+    c, token = server.client("admin", PASSWORD)
+    r = c.post("/office/units", data={"csrf": token, "name": name})
+    login, password = re.findall(r"<code>([^<]+)</code>", r.text)[:2]
+    c.close()
+    return login, password

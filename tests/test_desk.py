@@ -496,3 +496,11 @@ def test_sessions_are_signed_httponly_samesite_and_passwords_argon2(office):
     forged = Browserless(office.app)
     forged.client.cookies.set("desk_session", "eyJ1aWQiOiAxfQ==.forged.sig")
     assert forged.get("/office").url.path == "/login"
+
+
+def test_a_workbook_of_another_year_is_an_error_naming_its_cell(office):
+    _, clerk = office.add_unit("某镇人民政府")
+    r = clerk.upload(workbook_bytes("某镇人民政府", year=2023))
+    found = [m for m in messages(r.text) if "本次收集的是 2024 年" in m]
+    assert len(found) == 1 and re.match(r"\S+!B\d+ 工作簿是 2023 年的报告", found[0]), found
+    assert status(r.text) == "有错误"

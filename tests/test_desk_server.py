@@ -6,14 +6,7 @@ The server runs as ``make-report serve`` on 127.0.0.1; readiness is polled on /h
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import zipfile
 from pathlib import Path
 
@@ -22,80 +15,20 @@ import pytest
 pytest.importorskip("starlette")
 httpx = pytest.importorskip("httpx")
 
-from desk_support import PASSWORD, database_urls, fresh_database, workbook_bytes  # noqa: E402
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+from desk_support import (  # noqa: E402
+    Server,
+    add_unit_on,
+    cli,
+    database_urls,
+    fresh_database,
+    init_desk,
+    workbook_bytes,
+)
 
 
 @pytest.fixture(params=database_urls())
 def db(request):
     return fresh_database(request.param)
-
-
-def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "make_report.cli.main", *args],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, data_dir: Path, db: str | None) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        args = ["serve", "--data-dir", str(data_dir), "--host", "127.0.0.1",
-                "--port", str(self.port)] + (["--db", db] if db else [])
-        self.proc = subprocess.Popen([sys.executable, "-m", "make_report.cli.main", *args],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for _ in range(1200):  # bounded: at most about two minutes on a loaded machine
-            if self.proc.poll() is not None:
-                raise AssertionError(self.proc.stderr.read().decode())
-            try:
-                if httpx.get(self.url + "/health", timeout=2).text == "ok":
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise AssertionError("the server did not answer /health")
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=30)
-        self.proc.stderr.close()
-
-    def client(self, username: str, password: str) -> tuple[httpx.Client, str]:
-        c = httpx.Client(base_url=self.url, timeout=60)
-        token = CSRF.search(c.get("/login").text).group(1)
-        r = c.post("/login", data={"csrf": token, "username": username, "password": password})
-        assert r.status_code == 303, r.text
-        page = c.get(r.headers["location"], follow_redirects=True).text
-        return c, CSRF.search(page).group(1)
-
-
-def _init(data_dir: Path, db: str | None) -> None:
-    extra = ["--db", db] if db else []
-    done = _cli("serve", "--init", "--data-dir", str(data_dir), "--office", "某县政务公开办",
-                "--admin", "admin", *extra, env={"MAKE_REPORT_INIT_PASSWORD": PASSWORD})
-    assert done.returncode == 0, done.stderr
-    assert "已创建管理员账号 admin" in done.stderr
-    again = _cli("serve", "--init", "--data-dir", str(data_dir), "--office", "x", "--admin", "b",
-                 *extra, env={"MAKE_REPORT_INIT_PASSWORD": PASSWORD})
-    assert again.returncode == 2 and "已经有账号" in again.stderr
-
-
-def _add_unit(server: Server, name: str) -> tuple[str, str]:
-    c, token = server.client("admin", PASSWORD)
-    r = c.post("/office/units", data={"csrf": token, "name": name})
-    login, password = re.findall(r"<code>([^<]+)</code>", r.text)[:2]
-    c.close()
-    return login, password
 
 
 def _upload(c: httpx.Client, token: str, data: bytes, name: str) -> int:
@@ -123,10 +56,10 @@ def _consistent(data_dir: Path, db: str | None) -> list[tuple[int, str, str]]:
 
 def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
     data_dir = tmp_path / "desk"
-    _init(data_dir, db)
+    init_desk(data_dir, db)
     server = Server(data_dir, db)
     try:
-        login, password = _add_unit(server, "某镇人民政府")
+        login, password = add_unit_on(server, "某镇人民政府")
         c, token = server.client(login, password)
         sent = {f"第{i}版.xlsx": workbook_bytes("某镇人民政府", seed=i) for i in range(10)}
         acknowledged: dict[int, str] = {}
@@ -169,10 +102,10 @@ def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
 
 def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
     data_dir = tmp_path / "desk"
-    _init(data_dir, db)
+    init_desk(data_dir, db)
     server = Server(data_dir, db)
     try:
-        login, password = _add_unit(server, "某镇人民政府")
+        login, password = add_unit_on(server, "某镇人民政府")
         c, token = server.client(login, password)
         first = workbook_bytes("某镇人民政府", seed=1)
         sid = _upload(c, token, first, "第一版.xlsx")
@@ -187,7 +120,7 @@ def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
         worker = threading.Thread(target=keep_uploading)
         worker.start()
         extra = ["--db", db] if db else []
-        done = _cli("serve", "--backup", str(tmp_path / "备份.zip"), "--data-dir",
+        done = cli("serve", "--backup", str(tmp_path / "备份.zip"), "--data-dir",
                     str(data_dir), *extra)
         stop.set()
         worker.join(timeout=300)

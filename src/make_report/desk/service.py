@@ -54,14 +54,15 @@ class Checked:
     verdict: str
 
 
-def check_file(path: Path, shown_name: str, previous: Path | None = None) -> Checked:
-    """Run the command line's check on a stored file; the page shows the same sentences."""
+def check_file(path: Path, shown_name: str, year: int | None = None) -> Checked:
+    """Run the command line's check on a stored file; the page shows the same sentences.
+    ``year``: the year being collected (S2 when the workbook is another year's)."""
     from make_report import api
     from make_report.cli.console import verdict
     from make_report.core.errors import InputError
 
     try:
-        result = api.check(path, previous=previous)
+        result = api.check(path)
     except InputError as exc:
         return Checked(0, 0, [], exc.message, f"{shown_name}:无法读取。{exc.message}")
     except Exception as exc:  # never a traceback for a clerk; the file is kept for the office
@@ -69,6 +70,14 @@ def check_file(path: Path, shown_name: str, previous: Path | None = None) -> Che
 
         message = internal_error(exc)
         return Checked(0, 0, [], message, f"{shown_name}:{message}")
+    if year is not None and result.report.year != year:
+        from make_report.core.layout import workbook_layout
+        from make_report.rules import finding
+
+        fmt = result.report.format
+        sheet, cell = fmt.meta_sheet, workbook_layout(fmt).meta_cells["year"]
+        result.findings.add(finding("S2", f"{sheet}!{cell}", fields=("year",), sheet=sheet,
+                                    cells=(cell,), expected=year, found=result.report.year))
     items = [f.as_dict() for f in sorted(result.findings,
                                          key=lambda f: ("error", "warning", "info").index(
                                              f.severity))]
@@ -247,7 +256,7 @@ class Desk:
             year = self.year
         digest = self.store.put(data)  # durable before the row that names it
         with self.store.as_file(digest, suffix) as path:
-            checked = check_file(path, shown)
+            checked = check_file(path, shown, year)
         with self.session() as s:
             sub = Submission(unit_id=unit_id, year=year, filename=shown, suffix=suffix,
                              sha256=digest, size=len(data), uploaded_by=user.id,
