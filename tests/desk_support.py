@@ -165,6 +165,11 @@ class Server:
         self.kill()
         raise AssertionError("the server did not answer /health")
 
+    def children(self) -> list[int]:
+        """The server's child processes (its check workers), from /proc."""
+        pid = self.proc.pid
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
     def kill(self) -> None:
         """SIGKILL: nothing of the server gets to clean up."""
         if self.proc.poll() is None:

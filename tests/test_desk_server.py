@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -78,12 +79,20 @@ def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
         worker = threading.Thread(target=keep_uploading)
         worker.start()
         assert enough.wait(timeout=300)
+        workers = server.children()
+        assert workers  # checks run in worker processes …
         server.kill()  # while the fifth upload is on its way
         worker.join(timeout=120)
         c.close()
     finally:
         server.kill()
     assert len(acknowledged) >= 4
+    for _ in range(600):  # … which leave by themselves when the server is killed
+        if not [p for p in workers if Path(f"/proc/{p}").exists()]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"worker processes outlived the killed server: {workers}")
     rows = {sid: (name, digest) for sid, name, digest in _consistent(data_dir, db)}
     for sid, name in acknowledged.items():
         assert rows[sid][0] == name

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select
 from starlette.applications import Starlette
@@ -45,6 +46,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SESSION_HOURS = 10
+WORKERS = 2 * (os.cpu_count() or 1) + 2
 OFFICE, UNIT = "office", "unit"
 
 
@@ -81,6 +83,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.globals.update(STATUS_ZH=STATUS_ZH, SEVERITY_ZH=SEVERITY_ZH)
+ENV.filters["bj"] = lambda t: (t + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S") if t else ""
+"""Times are stored in UTC and shown in Beijing time."""
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -119,7 +123,7 @@ def page(view: Callable[[Ctx], Response], role: str | None = "any") -> Callable:
                                   "页面已过期或来源不明(安全校验失败),请刷新页面后重试。", 403)
             ctx = Ctx(request, desk, user, form, session, dict(request.path_params))
             try:
-                return await run_in_threadpool(view, ctx)
+                return await anyio.to_thread.run_sync(view, ctx, limiter=_workers())
             except DeskError as exc:
                 return _error(request, desk, user, exc.message, 400)
         finally:
@@ -128,6 +132,17 @@ def page(view: Callable[[Ctx], Response], role: str | None = "any") -> Callable:
 
     endpoint.__name__ = view.__name__
     return endpoint
+
+
+_LIMITER: list[anyio.CapacityLimiter] = []
+
+
+def _workers() -> anyio.CapacityLimiter:
+    """At most WORKERS views at once: checks and builds are CPU work, so more threads only
+    add memory (each holds a workbook, a document, a malloc arena), not speed."""
+    if not _LIMITER:
+        _LIMITER.append(anyio.CapacityLimiter(WORKERS))
+    return _LIMITER[0]
 
 
 def _user(desk: Desk, uid: object) -> User | None:
@@ -527,9 +542,25 @@ def secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def warm_up() -> None:
+    """Load what the first upload would otherwise load while a clerk waits: the readers,
+    checks and writers, and the compiled page templates."""
+    import make_report.api
+    import make_report.app.summary
+    import make_report.checks.validate
+    import make_report.cli.console
+    import make_report.writers.docx
+    import make_report.writers.html  # noqa: F401
+
+    for name in ENV.list_templates():
+        ENV.get_template(name)
+
+
 def create_app(db_url: str | None, data_dir: str | Path, *, https_only: bool = False,
-               limiter: LoginLimiter | None = None) -> Starlette:
-    desk = Desk(db_url, Path(data_dir))
+               limiter: LoginLimiter | None = None, workers: int = 0) -> Starlette:
+    desk = Desk(db_url, Path(data_dir), workers=workers)
+    warm_up()
+    desk.start_workers()
     O, U = OFFICE, UNIT  # noqa: E741
     routes = [
         Route("/health", page(health, None)),

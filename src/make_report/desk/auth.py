@@ -19,14 +19,20 @@ costs tens of milliseconds, so 200 units signing in within a minute do not stall
 _DUMMY = _HASHER.hash("make-report-desk-dummy")
 
 
+_HASHING = threading.BoundedSemaphore(2)
+"""Each hash takes 19 MiB: at most two at once keeps memory flat under a burst of logins."""
+
+
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 def verify_password(stored: str | None, password: str) -> bool:
     """True when ``password`` matches; an unknown user costs the same time as a wrong one."""
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        with _HASHING:
+            return _HASHER.verify(stored or _DUMMY, password) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -3,8 +3,10 @@ roll-ups. Views call these; tests can too. Checks and builds go through ``make_r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,10 +87,69 @@ def check_file(path: Path, shown_name: str, year: int | None = None) -> Checked:
                    verdict(result.findings, shown_name).plain)
 
 
-class Desk:
-    """The desk's state: the database and the file store under one data folder."""
+def check_stored(path: Path, suffix: str, shown: str, year: int | None) -> Checked:
+    """``check_file`` on a stored file, through a private copy named by its suffix only
+    (a module-level function, so that a worker process can run it)."""
+    with _private_copy(path, suffix) as copy:
+        return check_file(copy, shown, year)
 
-    def __init__(self, db_url: str | None, data_dir: Path) -> None:
+
+def build_stored(path: Path, suffix: str, kind: str) -> bytes | None:
+    """The Word (or HTML) report of a stored workbook, as the CLI builds it; None when the
+    workbook has errors."""
+    from make_report import api
+
+    with _private_copy(path, suffix) as copy:
+        out = copy.with_name("report.docx")
+        result = api.build(copy, out, html=(kind == "html"))
+        if not result.written:
+            return None
+        return (out if kind == "docx" else out.with_suffix(".html")).read_bytes()
+
+
+@contextlib.contextmanager
+def _private_copy(path: Path, suffix: str):
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="desk.") as tmp:
+        copy = Path(tmp) / f"upload{suffix}"
+        shutil.copyfile(path, copy)
+        yield copy
+
+
+def _warm_worker() -> None:
+    """A worker process's start: load the checks, and leave when the server is gone (a
+    server killed with -9 cannot stop its workers; they notice they have a new parent)."""
+    import os
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    import make_report.api
+    import make_report.checks.validate
+    import make_report.cli.console
+    import make_report.writers.docx  # noqa: F401
+
+
+def _loaded() -> None:
+    """Nothing: run once per worker so that each has started before the desk answers."""
+
+
+class Desk:
+    """The desk's state: the database and the file store under one data folder.
+
+    ``workers`` > 0 runs checks and builds in that many worker processes (``serve`` uses
+    one per CPU: the checks are Python, so threads alone would use one core); 0 runs them
+    in the calling thread."""
+
+    def __init__(self, db_url: str | None, data_dir: Path, workers: int = 0) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{(self.data_dir / 'desk.sqlite3').resolve()}"
@@ -96,6 +157,48 @@ class Desk:
         migrate(self.engine)
         self.store = Store(self.data_dir)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.workers = workers
+        self._pool = None
+        self._pool_lock = threading.Lock()
+
+    def _run(self, fn, *args):
+        """``fn(*args)`` in a worker process when there are workers, else here."""
+        if not self.workers:
+            return fn(*args)
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = self._run_async(fn, *args)
+        pool = self._pool
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker died (out of memory?): start afresh next time
+            with self._pool_lock:
+                if self._pool is pool:
+                    self._pool = None
+            raise DeskError("服务器处理该文件时出错,文件已保存;请稍后重新上传或联系公开办。") from None
+
+    def start_workers(self) -> None:
+        """Start the worker processes now (each loads the checks), not at the first upload."""
+        if self.workers:
+            futures = [self._run_async(_loaded) for _ in range(self.workers)]
+            for f in futures:
+                f.result()
+
+    def _run_async(self, fn, *args):
+        with self._pool_lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_warm_worker)
+            return self._pool.submit(fn, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self.engine.dispose()
 
     def session(self) -> Session:
         return self.sessions()
@@ -255,8 +358,7 @@ class Desk:
                 raise DeskError("没有这个单位。")
             year = self.year
         digest = self.store.put(data)  # durable before the row that names it
-        with self.store.as_file(digest, suffix) as path:
-            checked = check_file(path, shown, year)
+        checked = self._run(check_stored, self.store.path(digest), suffix, shown, year)
         with self.session() as s:
             sub = Submission(unit_id=unit_id, year=year, filename=shown, suffix=suffix,
                              sha256=digest, size=len(data), uploaded_by=user.id,
@@ -273,8 +375,7 @@ class Desk:
             raise DeskError(f"文件超过 {MAX_UPLOAD // 1024 // 1024} MB。")
         shown = display_name(filename)
         digest = self.store.put(data)
-        with self.store.as_file(digest, suffix) as path:
-            checked = check_file(path, shown)
+        checked = self._run(check_stored, self.store.path(digest), suffix, shown, None)
         with self.session() as s:
             row = Audit(office_id=user.office_id, filename=shown, suffix=suffix, sha256=digest,
                         size=len(data), uploaded_by=user.id, errors=checked.errors,
@@ -363,16 +464,12 @@ class Desk:
     # ---- outputs --------------------------------------------------------------------
     def build(self, sub: Submission, kind: str) -> bytes:
         """The Word (or HTML) report of a submission without errors, built as the CLI does."""
-        from make_report import api
-
         if sub.unusable or sub.errors:
             raise DeskError("报告有错误,改正并重新上传后才能生成。")
-        with self.store.as_file(sub.sha256, sub.suffix) as path:
-            out = path.with_name("report.docx")
-            result = api.build(path, out, html=(kind == "html"))
-            if not result.written:
-                raise DeskError("报告有错误,改正并重新上传后才能生成。")
-            return (out if kind == "docx" else out.with_suffix(".html")).read_bytes()
+        data = self._run(build_stored, self.store.path(sub.sha256), sub.suffix, kind)
+        if data is None:
+            raise DeskError("报告有错误,改正并重新上传后才能生成。")
+        return data
 
     def prefilled_workbook(self, unit: Unit, year: int) -> bytes:
         """This year's workbook with the unit's name and year; last year's carry-over
