@@ -204,12 +204,32 @@ def explain(
     show(rule)
 
 
+@app.command()
+def serve(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="数据库地址,默认为数据文件夹中的 SQLite;或 postgresql://用户:密码@主机/库")] = None,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="数据文件夹(上传的文件、数据库)")]
+        = Path("报送平台数据"),
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    init: Annotated[bool, typer.Option("--init", help="创建公开办管理员账号后退出")] = False,
+    backup: Annotated[Path | None, typer.Option(
+        "--backup", help="把数据库和全部文件备份到一个 .zip 后退出(服务运行时也可以)")] = None,
+    office: Annotated[str | None, typer.Option("--office", help="--init 时的公开办名称")] = None,
+    admin: Annotated[str | None, typer.Option("--admin", help="--init 时的管理员登录名")] = None,
+) -> None:
+    """启动网页报送平台:各单位在浏览器中上传工作簿,公开办审核、汇总。"""
+    from make_report.cli.serve import run
+
+    raise typer.Exit(run(db, data_dir, host, port, init, backup, office, admin))
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
 COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
-            "--help",
+            "serve", "--help",
             "-h", "--version"}
 
 
