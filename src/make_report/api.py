@@ -40,6 +40,8 @@ class CheckResult:
         }
 
 
+MAX_JSON_BYTES = 10 * 1024 * 1024
+"""Interchange JSON of one report is a few tens of KB; parsed, a byte can take 50 in memory."""
 PUBLISHED = {".docx", ".html", ".htm", ".txt"}
 """Already-published reports, read by the importer rather than as workbooks."""
 
@@ -103,20 +105,27 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
     """J1: narrative cells whose template expressions cannot be rendered."""
-    from make_report.narrative.render import NarrativeError, render_context, render_text
+    from make_report.narrative.render import (
+        Budget,
+        NarrativeError,
+        render_context,
+        render_text,
+    )
 
     texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
     if not texts:
         return []
-    context, out = render_context(report), []
+    context, out, budget = render_context(report), [], Budget()
     for key, text in texts:
         loc = cells.get(key)
         try:
-            render_text(text, context, str(loc) if loc else key)
+            render_text(text, context, str(loc) if loc else key, budget)
         except NarrativeError as exc:
             out.append(Finding("J1", "error", exc.message, fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
+            if budget.left <= 0:
+                break  # the report's allowance is spent: one finding says so
     return out
 
 
@@ -258,11 +267,13 @@ def _format(format_id: str | None, year: int):
 
 def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
     from make_report.core.interchange import report_from_dict
+    from make_report.readers.sniff import read_input
 
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
+    raw = read_input(path, "报告数据 JSON 通常不到 1 MB", MAX_JSON_BYTES)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
         if format_id:
             data["format"] = format_id
         return report_from_dict(data)
@@ -280,12 +291,6 @@ def _check_style_sources(templates: Path | None, reference_docx: Path | None) ->
         raise InputError(f"--templates {templates}:找不到该文件夹。")
     if reference_docx is None:
         return
-    import zipfile
+    from make_report.importer.source import check_reference_docx
 
-    try:
-        with zipfile.ZipFile(reference_docx) as zf:
-            zf.getinfo("word/document.xml")
-            zf.getinfo("word/styles.xml")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        raise InputError(f"--reference-docx {Path(reference_docx).name}:不是有效的 Word 文档"
-                         "(.docx,需含样式),请在 Word 中另存为 .docx 后再试。") from None
+    check_reference_docx(Path(reference_docx))
