@@ -147,14 +147,17 @@ Task = Callable[[Path, Path, Path, BatchOptions], BatchItem]
 def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions,
               jobs: int | None = None,
               progress: Callable[[BatchItem], None] | None = None, *,
-              timeout: float = FILE_TIMEOUT, task: Task = build_one) -> list[BatchItem]:
+              timeout: float = FILE_TIMEOUT, task: Task = build_one,
+              hold_on_interrupt: bool = False) -> list[BatchItem]:
     """Build every path in worker processes; return one item per path.
 
     A worker that dies (killed for lack of memory, say) or runs past ``timeout`` costs
     only its file, which is recorded as unusable or ``timeout``; a fresh worker goes on.
     Ctrl-C: no new files start, the ones under way finish and are recorded, then
     ``BatchInterrupted`` carries every finished item; a second Ctrl-C stops the ones
-    under way at once (their outputs were never put in place).
+    under way at once (their outputs were never put in place). With ``hold_on_interrupt``
+    Ctrl-C stays ignored after ``BatchInterrupted`` until the caller, having written its
+    record, calls ``release_interrupts``.
     """
     import make_report.api
     import make_report.writers.docx
@@ -167,22 +170,34 @@ def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions
     def record(item: BatchItem) -> None:
         items.append(item)
         if progress:
-            progress(item)
+            try:
+                progress(item)
+            except KeyboardInterrupt:
+                pool.interrupts += 1
 
+    # Ctrl-C only counts: the loop looks at the count where stopping loses nothing
+    previous = _set_interrupt_handler(pool.interrupted)
     try:
         pool.run(list(paths), record)
-    except KeyboardInterrupt:
-        try:
-            pool.finish(record)  # the files under way: a second Ctrl-C gives up on them
-        except KeyboardInterrupt:
-            pass
-        finally:
-            hold_interrupts()  # until the caller has recorded them: release_interrupts()
-            pool.stop()
-        raise BatchInterrupted(items) from None
+    except KeyboardInterrupt:  # pressed before our handler was in place
+        pool.interrupts += 1
     finally:
+        if pool.interrupts and hold_on_interrupt:
+            hold_interrupts()  # until the caller has recorded them: release_interrupts()
+        elif previous is not None:
+            signal.signal(signal.SIGINT, previous)
         pool.stop()
+    if pool.interrupts:
+        raise BatchInterrupted(items)
     return items
+
+
+def _set_interrupt_handler(handler: Callable[[int, object], None]) -> object | None:
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, handler)
 
 
 class _Worker:
@@ -237,6 +252,10 @@ class _Pool:
         self.root, self.outdir, self.timeout = root, outdir, timeout
         self.jobs = jobs
         self.workers: list[_Worker] = []
+        self.interrupts = 0
+
+    def interrupted(self, *_: object) -> None:
+        self.interrupts += 1
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.ctx, *self.args)
@@ -244,17 +263,15 @@ class _Pool:
         return worker
 
     def run(self, paths: list[Path], record: Callable[[BatchItem], None]) -> None:
+        """Until every path is done; after one Ctrl-C, until the ones under way are;
+        after two, at once."""
         queue = list(reversed(paths))
-        while queue or self.busy():
-            while queue and len(self.busy()) < self.jobs:
-                with held_interrupts():  # a path half sent would kill the worker
-                    idle = next((w for w in self.workers if w.path is None), None) or self._spawn()
-                    idle.give(queue.pop())
-            self.collect(record)
-
-    def finish(self, record: Callable[[BatchItem], None]) -> None:
-        while self.busy():
-            self.collect(record)
+        while self.interrupts < 2 and ((queue and not self.interrupts) or self.busy()):
+            while queue and not self.interrupts and len(self.busy()) < self.jobs:
+                idle = next((w for w in self.workers if w.path is None), None) or self._spawn()
+                idle.give(queue.pop())
+            if self.busy():
+                self.collect(record)
 
     def busy(self) -> list[_Worker]:
         return [w for w in self.workers if w.path is not None]
@@ -266,10 +283,10 @@ class _Pool:
         busy = self.busy()
         deadline = min(w.started for w in busy) + self.timeout
         waits = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-        ready = set(wait_any(waits, timeout=max(0.0, deadline - time.monotonic())))
+        # a short wait: Ctrl-C only sets a count, which is looked at in between
+        ready = set(wait_any(waits, timeout=min(0.2, max(0.0, deadline - time.monotonic()))))
         for worker in busy:
-            with held_interrupts():  # an item is received and recorded whole, or not at all
-                self._check(worker, ready, record)
+            self._check(worker, ready, record)
 
     def _check(self, worker: _Worker, ready: set, record: Callable[[BatchItem], None]) -> None:
         path = worker.path
@@ -374,32 +391,21 @@ def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False
 
 
 class held_interrupts:
-    """Ctrl-C waits until the block is done (main thread only; elsewhere a no-op)."""
+    """Ctrl-C is ignored until the block is done (main thread only; elsewhere a no-op)."""
 
     def __enter__(self) -> None:
         self.old = hold_interrupts()
 
     def __exit__(self, *exc: object) -> None:
         if self.old is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
+            signal.signal(signal.SIGINT, self.old)
 
 
-def hold_interrupts() -> set | None:
-    """Hold Ctrl-C back from here on; returns the mask before (None where unsupported)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def hold_interrupts() -> object | None:
+    """Ignore Ctrl-C from here on; returns the handler before (None off the main thread)."""
+    return _set_interrupt_handler(signal.SIG_IGN)  # type: ignore[arg-type]
 
 
 def release_interrupts() -> None:
-    """Let Ctrl-C through again, forgetting the ones pressed while it was held."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        return
-    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a pending one is dropped
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    signal.signal(signal.SIGINT, handler)
+    """Ctrl-C stops the program again (Python's own handler)."""
+    _set_interrupt_handler(signal.default_int_handler)

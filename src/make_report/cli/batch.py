@@ -65,7 +65,7 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
         task = bar.add_task("生成报告", total=len(paths))
         try:
             items = run_batch(paths, folder, outdir, options, jobs,
-                              progress=lambda _item: bar.advance(task))
+                              progress=lambda _item: bar.advance(task), hold_on_interrupt=True)
         except (BatchInterrupted, KeyboardInterrupt) as exc:
             hold_interrupts()  # the record is written whole, however often Ctrl-C is pressed
             items, interrupted = getattr(exc, "items", []), True
