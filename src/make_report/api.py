@@ -99,7 +99,7 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
     output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
-    write_workbook(imported.report.format, output, imported.report)
+    write_workbook(imported.report.format, output, imported.report, exclusive=not force)
     return output, imported.findings
 
 
@@ -200,23 +200,45 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     from make_report.writers.atomic import write_text
 
     target = new_output(output, ".json", [Path(path)], force)
-    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n")
+    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n",
+               exclusive=not force)
     return target
 
 
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
-    from make_report.app.batch import find_workbooks
+    from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import collect, write_summary
+    from make_report.app.summary import SummaryItem, collect, write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}:文件夹不存在。")
-    target = new_output(output, ".xlsx", [], force)
-    items = collect(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
+    paths, problems = find_inputs(folder)
+    inputs = [p for p in paths if p.resolve() != Path(output).resolve()]
+    if len(inputs) < len(paths) and _is_report_workbook(Path(output)):
+        raise InputError(f"{Path(output).name}:这是要汇总的工作簿之一,汇总表不能写在它上面"
+                         "(加 --force 也不行)。请用 -o 指定其他文件名。")
+    target = new_output(output, ".xlsx", inputs, force)
+    items = collect(inputs)
+    items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
     return items
+
+
+def _is_report_workbook(path: Path) -> bool:
+    """A filled standard workbook (it has the meta sheet), not an old summary or other file."""
+    import zipfile
+
+    from make_report.formats import FORMATS
+
+    meta = next(iter(FORMATS.values())).meta_sheet
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            return info.file_size < 1 << 20 and f'name="{meta}"'.encode() in zf.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return False
 
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
@@ -248,7 +270,7 @@ def template(path: str | Path, *, year: int | None = None, agency: str | None = 
         report = Report(_format(format_id, year), "", year)  # no values: blank input cells
     if agency:
         report.agency = agency
-    write_workbook(report.format, path, report)
+    write_workbook(report.format, path, report, exclusive=not force)
     return path
 
 

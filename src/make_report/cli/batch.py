@@ -19,7 +19,7 @@ from make_report.app.batch import (
     run_batch,
     write_report,
 )
-from make_report.cli.console import make_console
+from make_report.cli.console import make_console, shown
 from make_report.core.errors import InputError
 
 STATUS_ZH = {"built": "已生成", "errors": "有错误", "unusable": "无法读取", "timeout": "超时",
@@ -75,11 +75,11 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
     report = write_report(items, outdir, interrupted, not_done if interrupted else None)
     show(items, console)
     if interrupted:
-        console.print(Text(f"已中断:完成 {len(finished)} 个,其余 {len(not_done)} 个未处理;"
-                           f"结果见 {report}", style="yellow"))
+        console.print(shown(f"已中断:完成 {len(finished)} 个,其余 {len(not_done)} 个未处理;"
+                            f"结果见 {report}", style="yellow"))
         release_interrupts()
         return 2
-    console.print(Text(f"检查结果已写入 {report}"))
+    console.print(shown(f"检查结果已写入 {report}"))
     return 0 if all(i.status == "built" for i in items) else 1
 
 
@@ -91,9 +91,9 @@ def show(items: list[BatchItem], console) -> None:
     for title in ("文件", "状态", "机关", "年度", "错误", "警告", "说明"):
         table.add_column(title)
     for i in sorted(items, key=lambda i: (i.status == "built", i.file)):
-        table.add_row(Text(i.file), Text(STATUS_ZH[i.status], style=STATUS_STYLE[i.status]),
-                      Text(i.agency), Text(str(i.year or "")), Text(str(i.errors)),
-                      Text(str(i.warnings)), Text(i.message))
+        table.add_row(shown(i.file), Text(STATUS_ZH[i.status], style=STATUS_STYLE[i.status]),
+                      shown(i.agency), Text(str(i.year or "")), Text(str(i.errors)),
+                      Text(str(i.warnings)), shown(i.message))
     console.print(table)
     counts = {s: sum(1 for i in items if i.status == s) for s in STATUS_ZH}
     timeout = f",超时 {counts['timeout']}" if counts["timeout"] else ""

@@ -157,10 +157,16 @@ def summary(
 ) -> None:
     """汇总一个文件夹中全部工作簿的主要数字和三张表。"""
     from make_report import api
+    from make_report.cli.console import make_console, shown
 
     items = api.summary(folder, output, force=force)
     included = sum(1 for i in items if i.included)
-    _say(f"已生成汇总表:{output}(共 {len(items)} 个文件,{included} 个纳入汇总)")
+    console = make_console(stderr=True)
+    for item in sorted(items, key=lambda i: i.source):
+        if not item.included:
+            console.print(shown(f"未纳入汇总:{item.source}:{item.reason}"))
+    console.print(shown(f"已生成汇总表:{output}(找到 {len(items)} 个文件,{included} 个纳入汇总,"
+                        f"{len(items) - included} 个未纳入)"))
     raise typer.Exit(0 if included == len(items) else 1)
 
 
@@ -182,7 +188,9 @@ def import_(
 
 
 def _say(text: str) -> None:
-    typer.echo(text, err=True)
+    from make_report.core.safe import visible
+
+    typer.echo(visible(text), err=True)
 
 
 COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help",
@@ -199,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args, prog_name="make-report", standalone_mode=False)
     except InputError as exc:
-        typer.secho(f"无法处理:{exc.message}", err=True, fg="red")
+        from make_report.core.safe import visible
+
+        typer.secho(f"无法处理:{visible(exc.message)}", err=True, fg="red")
         return 2
     except typer.Exit as exc:
         return exc.exit_code
@@ -208,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as exc:  # a file could not be read or written, outside the usual places
         from make_report.core.errors import os_error
+        from make_report.core.safe import visible
 
-        typer.secho(f"无法处理:{os_error(exc).message}", err=True, fg="red")
+        typer.secho(f"无法处理:{visible(os_error(exc).message)}", err=True, fg="red")
         return 2
     except Exception as exc:  # usage errors, and anything unforeseen: never a traceback
         from make_report.core.errors import internal_error, usage_message
