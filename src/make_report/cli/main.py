@@ -170,10 +170,16 @@ def summary(
 ) -> None:
     """汇总一个文件夹中全部工作簿的主要数字和三张表。"""
     from make_report import api
+    from make_report.cli.console import make_console, shown
 
     items = api.summary(folder, output, force=force)
     included = sum(1 for i in items if i.included)
-    _say(f"已生成汇总表:{output}(共 {len(items)} 个文件,{included} 个纳入汇总)")
+    console = make_console(stderr=True)
+    for item in sorted(items, key=lambda i: i.source):
+        if not item.included:
+            console.print(shown(f"未纳入汇总:{item.source}:{item.reason}"))
+    console.print(shown(f"已生成汇总表:{output}(找到 {len(items)} 个文件,{included} 个纳入汇总,"
+                        f"{len(items) - included} 个未纳入)"))
     raise typer.Exit(0 if included == len(items) else 1)
 
 
@@ -225,7 +231,9 @@ def serve(
 
 
 def _say(text: str) -> None:
-    typer.echo(text, err=True)
+    from make_report.core.safe import visible
+
+    typer.echo(visible(text), err=True)
 
 
 COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
@@ -254,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         message = user_message(exc) or usage_message(exc)
         if message is None and os.environ.get("MAKE_REPORT_DEBUG"):
             raise
-        typer.secho(f"无法处理:{message or internal_error(exc)}", err=True, fg="red")
+        from make_report.core.safe import visible
+
+        typer.secho(f"无法处理:{visible(message or internal_error(exc))}", err=True, fg="red")
         return 2
     if code == 130:  # Ctrl-C: typer turns KeyboardInterrupt into 130; ours are 0, 1, 2
         typer.echo("已中止:未完成的文件没有写入,原有的文件保持不变。", err=True)
