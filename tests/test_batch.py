@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from functools import partial
 from pathlib import Path
 
 import docx
@@ -78,8 +77,8 @@ def test_ctrl_c_returns_what_finished(tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(BatchInterrupted) as info:
-        run_batch(paths, partial(batch_item, root=inbox, outdir=tmp_path / "out",
-                                 options=BatchOptions()), jobs=1, progress=stop_after_two)
+        run_batch(paths, inbox, tmp_path / "out", BatchOptions(), jobs=1, progress=stop_after_two,
+                  task=batch_item)
     assert len(info.value.items) == 2
 
 

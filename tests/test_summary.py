@@ -10,7 +10,6 @@ import pytest
 from make_report.api import summary_items
 from make_report.app.summary import (
     KEY_FIGURES,
-    MAIN_HEADERS,
     SummaryItem,
     figure_value,
     write_summary,
@@ -19,7 +18,7 @@ from make_report.checks.validate import validate
 from make_report.core.grid import table_grid
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.writers.summary_xlsx import table_sheet_name
+from make_report.writers.summary_xlsx import MAIN_HEADERS, table_sheet_name
 
 F2021, F2019 = FORMATS["2021"], FORMATS["2019"]
 LINK = '=HYPERLINK("http://example.com","点我")'

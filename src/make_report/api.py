@@ -8,11 +8,12 @@ cannot be used at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
 from make_report.core.errors import InputError
 from make_report.core.findings import Finding, Findings, Location
@@ -28,10 +29,17 @@ class CheckResult:
     findings: Findings
     cells: dict[str, Location]
     source: Path
+    unknown: frozenset[str] = frozenset()
+    """Fields a published report's numbers could not be read for: no ratio rests on them."""
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
+
+    @property
+    def ratios(self) -> list[RatioValue]:
+        """The key ratios (实质公开率, 纠错率, each result's share), for display."""
+        return ratios(self.report, self.unknown)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,9 +48,12 @@ class CheckResult:
             "errors": len(self.findings.errors),
             "warnings": len(self.findings.warnings),
             "findings": [f.as_dict() for f in self.findings],
+            "ratios": [r.as_dict() for r in self.ratios],
         }
 
 
+MAX_JSON_BYTES = 10 * 1024 * 1024
+"""Interchange JSON of one report is a few tens of KB; parsed, a byte can take 50 in memory."""
 PUBLISHED = {".docx", ".html", ".htm", ".txt"}
 """Already-published reports, read by the importer rather than as workbooks."""
 
@@ -74,12 +85,15 @@ def check(path: str | Path, format_id: str | None = None,
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
+        ratio_unknown = frozenset(imported.uncertain)
     else:
         result = read(path, format_id)
         result.findings.extend(validate(result.report, result.cells))
         result.findings.extend(template_findings(result.report, result.cells))
         unknown = set()
+        ratio_unknown = frozenset()
     if previous is not None:
+        from make_report.checks.content import check_copied
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
@@ -88,10 +102,12 @@ def check(path: str | Path, format_id: str | None = None,
                                         year=result.report.year))
         result.findings.extend(check_years(result.report, last.report, result.cells,
                                            unknown=unknown))
+        if last.report.year == result.report.year - 1:
+            result.findings.extend(check_copied(result.report, last.report))
     if docx_template is not None:
         _, found = fill_docx_template(result.report, docx_template, lay_out=False)
         result.findings.extend(found)
-    return CheckResult(result.report, result.findings, result.cells, path)
+    return CheckResult(result.report, result.findings, result.cells, path, ratio_unknown)
 
 
 def fill_docx_template(report: Report, template: str | Path, *, templates: Path | None = None,
@@ -133,26 +149,33 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
     output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
-    write_workbook(imported.report.format, output, imported.report)
+    write_workbook(imported.report.format, output, imported.report, exclusive=not force)
     return output, imported.findings
 
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
     """J1: narrative cells whose template expressions cannot be rendered."""
-    from make_report.narrative.render import NarrativeError, render_context, render_text
+    from make_report.narrative.render import (
+        Budget,
+        NarrativeError,
+        render_context,
+        render_text,
+    )
 
     texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
     if not texts:
         return []
-    context, out = render_context(report), []
+    context, out, budget = render_context(report), [], Budget()
     for key, text in texts:
         loc = cells.get(key)
         try:
-            render_text(text, context, str(loc) if loc else key)
+            render_text(text, context, str(loc) if loc else key, budget)
         except NarrativeError as exc:
             out.append(finding("J1", problem=exc.message, fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
+            if budget.left <= 0:
+                break  # the report's allowance is spent: one finding says so
     return out
 
 
@@ -249,55 +272,9 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     from make_report.writers.atomic import write_text
 
     target = new_output(output, ".json", [Path(path)], force)
-    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n")
+    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n",
+               exclusive=not force)
     return target
-
-
-@dataclass
-class BatchRun:
-    items: list  # app.batch.BatchItem, one per workbook, in the order they finished
-    report: Path
-    """batch-report.json in the output folder."""
-    total: int
-    interrupted: bool
-
-
-def batch(folder: str | Path, outdir: str | Path | None = None, *, jobs: int | None = None,
-          html: bool = False, force: bool = False,
-          on_start: Callable[[int], None] | None = None,
-          progress: Callable[[Any], None] | None = None) -> BatchRun:
-    """Check and build every workbook under ``folder`` into ``outdir`` (default
-    ``folder/报告``), mirroring its sub-folders; ``on_start`` hears how many there are and
-    ``progress`` each one done. Ctrl-C stops it with what finished (``interrupted``)."""
-    import functools
-
-    from make_report.app.batch import (
-        BatchInterrupted,
-        BatchOptions,
-        find_workbooks,
-        run_batch,
-        write_report,
-    )
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(f"{folder}:文件夹不存在。")
-    outdir = Path(outdir) if outdir is not None else folder / "报告"
-    if not outdir.parent.is_dir():
-        raise InputError(f"{outdir}:上级文件夹“{outdir.parent}”不存在。")
-    outdir.mkdir(exist_ok=True)
-    paths = find_workbooks(folder, skip=outdir)
-    if not paths:
-        raise InputError(f"{folder}:文件夹中没有 .xlsx 工作簿。")
-    if on_start:
-        on_start(len(paths))
-    work = functools.partial(batch_item, root=folder, outdir=outdir,
-                             options=BatchOptions(html=html, force=force))
-    try:
-        items, interrupted = run_batch(paths, work, jobs, progress), False
-    except (BatchInterrupted, KeyboardInterrupt) as exc:
-        items, interrupted = getattr(exc, "items", []), True
-    return BatchRun(items, write_report(items, outdir, interrupted), len(paths), interrupted)
 
 
 def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
@@ -330,15 +307,21 @@ def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
 
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
-    from make_report.app.batch import find_workbooks
+    from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import write_summary
+    from make_report.app.summary import SummaryItem, write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}:文件夹不存在。")
-    target = new_output(output, ".xlsx", [], force)
-    items = summary_items(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
+    paths, problems = find_inputs(folder)
+    inputs = [p for p in paths if p.resolve() != Path(output).resolve()]
+    if len(inputs) < len(paths) and _is_report_workbook(Path(output)):
+        raise InputError(f"{Path(output).name}:这是要汇总的工作簿之一,汇总表不能写在它上面"
+                         "(加 --force 也不行)。请用 -o 指定其他文件名。")
+    target = new_output(output, ".xlsx", inputs, force)
+    items = summary_items(inputs)
+    items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
     return items
 
@@ -348,11 +331,22 @@ def summary_items(paths: Iterable[str | Path], format_id: str | None = None) -> 
     cannot be read is an ``unusable`` line."""
     from make_report.app.summary import collect
 
-    def checked(path: Path) -> tuple[Report, Findings]:
-        result = check(path, format_id)
-        return result.report, result.findings
+    return collect(paths, lambda path: check(path, format_id))
 
-    return collect(paths, checked)
+
+def _is_report_workbook(path: Path) -> bool:
+    """A filled standard workbook (it has the meta sheet), not an old summary or other file."""
+    import zipfile
+
+    from make_report.formats import FORMATS
+
+    meta = next(iter(FORMATS.values())).meta_sheet
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            return info.file_size < 1 << 20 and f'name="{meta}"'.encode() in zf.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return False
 
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
@@ -384,7 +378,7 @@ def template(path: str | Path, *, year: int | None = None, agency: str | None = 
         report = Report(_format(format_id, year), "", year)  # no values: blank input cells
     if agency:
         report.agency = agency
-    write_workbook(report.format, path, report)
+    write_workbook(report.format, path, report, exclusive=not force)
     return path
 
 
@@ -403,11 +397,13 @@ def _format(format_id: str | None, year: int):
 
 def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
     from make_report.core.interchange import report_from_dict
+    from make_report.readers.sniff import read_input
 
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
+    raw = read_input(path, "报告数据 JSON 通常不到 1 MB", MAX_JSON_BYTES)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
         if format_id:
             data["format"] = format_id
         return report_from_dict(data)
@@ -425,12 +421,6 @@ def _check_style_sources(templates: Path | None, reference_docx: Path | None) ->
         raise InputError(f"--templates {templates}:找不到该文件夹。")
     if reference_docx is None:
         return
-    import zipfile
+    from make_report.importer.source import check_reference_docx
 
-    try:
-        with zipfile.ZipFile(reference_docx) as zf:
-            zf.getinfo("word/document.xml")
-            zf.getinfo("word/styles.xml")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        raise InputError(f"--reference-docx {Path(reference_docx).name}:不是有效的 Word 文档"
-                         "(.docx,需含样式),请在 Word 中另存为 .docx 后再试。") from None
+    check_reference_docx(Path(reference_docx))

@@ -3,25 +3,22 @@
 The office needs each agency's key figures beside its check result, and the sum of each
 table over the reports it can trust. Only reports that pass every check are summed, and
 each format is summed on its own, since the 2019 and 2021 tables do not line up. This
-module works out the figures; ``writers/summary_xlsx.py`` lays out what it is given.
+module works out the figures; ``writers/summary_xlsx.py`` lays them out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
 from make_report.core.errors import MakeReportError
 from make_report.core.findings import Findings
-from make_report.core.model import Report, Value, figure_value, zero_values
+from make_report.core.model import Report, Value, zero_values
 from make_report.core.spec import Figure, Format
 from make_report.formats import FORMATS
-from make_report.writers.summary_xlsx import main_headers, write_summary_workbook
-
-__all__ = ["KEY_FIGURES", "MAIN_HEADERS", "STATUS_ZH", "Rollup", "SummaryItem", "collect",
-           "figure_value", "item_from_check", "key_figures", "rollups", "write_summary"]
 
 Status = Literal["ok", "errors", "unusable"]
 STATUS_ZH: dict[str, str] = {"ok": "通过", "errors": "有错误", "unusable": "无法读取"}
@@ -66,6 +63,40 @@ KEY_FIGURES = key_figures(FORMATS.values())
 """Columns of the 汇总 sheet after 文件/机关名称/报告年度/格式."""
 
 
+def figure_value(report: Report, figure: Figure) -> Value | None:
+    """The report's format's figure of that title; None when it has none (2019: 收费金额)."""
+    own = next((f for f in report.format.key_figures if f.label == figure.label), None)
+    if own is None:
+        return None
+    total: Value = 0
+    for key in own.keys:
+        total += report.value(key)
+    return total
+
+
+def headline_ratios(formats: Iterable[Format]) -> tuple[str, ...]:
+    """Names of the ratios the summary shows (实质公开率, 复议纠错率, 诉讼纠错率), each once."""
+    return tuple(dict.fromkeys(r.name for fmt in formats for r in fmt.ratios if r.headline))
+
+
+RATIO_COLUMNS = headline_ratios(FORMATS.values())
+"""Columns of the 汇总 sheet after the key figures."""
+
+
+def ratio_parts(report: Report, name: str) -> tuple[Value, Value] | None:
+    """(numerator, denominator) of the report's ratio of that name; None when it has none."""
+    from make_report.checks.ratios import ratios
+
+    return next(((r.numerator, r.denominator) for r in ratios(report) if r.name == name), None)
+
+
+def ratio_of(parts: Iterable[tuple[Value, Value] | None]) -> Decimal | None:
+    """The ratio over one or many reports: their numerators summed over their denominators."""
+    found = [p for p in parts if p is not None]
+    top, bottom = sum(p[0] for p in found), sum(p[1] for p in found)
+    return Decimal(top) / Decimal(bottom) if bottom else None
+
+
 @dataclass
 class Rollup:
     """The field-by-field sum of the included reports of one format."""
@@ -92,33 +123,37 @@ def rollups(items: Iterable[SummaryItem]) -> list[Rollup]:
     return [r for r in out.values() if r.sources]
 
 
-def item_from_check(source: str, report: Report, findings: Findings) -> SummaryItem:
+class Checked(Protocol):
+    """What ``api.check`` gives back, as far as a summary line needs it."""
+
+    @property
+    def source(self) -> Path: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def findings(self) -> Findings: ...
+
+
+def item_from_check(result: Checked) -> SummaryItem:
     """A checked file as a summary line: errors make it ``errors``, warnings do not."""
-    status: Status = "ok" if findings.valid else "errors"
-    return SummaryItem(source, report, findings, status)
+    status: Status = "ok" if result.findings.valid else "errors"
+    return SummaryItem(result.source.name, result.report, result.findings, status)
 
 
-def collect(paths: Iterable[str | Path],
-            check: Callable[[Path], tuple[Report, Findings]]) -> list[SummaryItem]:
-    """``check`` every file (``api.summary_items`` passes the API's own); one that cannot be
-    read becomes an ``unusable`` line, not a crash."""
+def collect(paths: Iterable[str | Path], check: Callable[[Path], Checked]) -> list[SummaryItem]:
+    """``check`` every file (``api.summary_items`` hands in ``api.check``); one that cannot
+    be read becomes an ``unusable`` line, not a crash."""
     items = []
     for path in map(Path, paths):
         try:
-            items.append(item_from_check(path.name, *check(path)))
+            items.append(item_from_check(check(path)))
         except MakeReportError as exc:
             items.append(SummaryItem(path.name, None, None, "unusable", exc.message))
     return items
 
 
-MAIN_HEADERS = main_headers(KEY_FIGURES)
-"""The columns of the 汇总 sheet."""
-
-
 def write_summary(results: list[SummaryItem], path: str | Path) -> None:
     """The summary workbook (汇总, 表二—表四汇总, 未纳入汇总), replaced in one step."""
-    groups = rollups(results)
-    layout = next((r.format for r in groups), None) or next(
-        (i.report.format for i in results if i.report), next(iter(FORMATS.values())))
-    write_summary_workbook(results, groups, Path(path), figures=KEY_FIGURES,
-                           status_names=STATUS_ZH, layout=layout)
+    from make_report.writers.summary_xlsx import write_summary_workbook
+
+    write_summary_workbook(results, Path(path))

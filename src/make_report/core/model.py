@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from make_report.core.spec import REPORT_TITLE, Figure, Format
+from make_report.core.spec import REPORT_TITLE, Format
 
 Value = int | Decimal
 
@@ -45,6 +45,13 @@ class Report:
         return self.value(f"{table}.{row}" + ("" if column is None else f".{column}"))
 
 
+def is_number(value: object) -> bool:
+    """A count or a finite amount: what arithmetic on a report may use (N1 reports the rest)."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def zero_values(fmt: Format) -> dict[str, Value]:
     return {f.key: (Decimal("0") if f.kind == "amount" else 0) for f in fmt.fields}
 
@@ -58,14 +65,3 @@ def format_value(value: object) -> str:
 def format_date(date: dt.date | None) -> str:
     """Official style: Arabic digits, no padding (2024年1月4日)."""
     return f"{date.year}年{date.month}月{date.day}日" if date else ""
-
-
-def figure_value(report: Report, figure: Figure) -> Value | None:
-    """The report's format's figure of that title; None when it has none (2019: 收费金额)."""
-    own = next((f for f in report.format.key_figures if f.label == figure.label), None)
-    if own is None:
-        return None
-    total: Value = 0
-    for key in own.keys:
-        total += report.value(key)
-    return total

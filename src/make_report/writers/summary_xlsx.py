@@ -7,26 +7,38 @@ named ``=HYPERLINK(...)`` must never become a live formula in the office's copy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.core.findings import Findings
+from make_report.app.summary import (
+    KEY_FIGURES,
+    RATIO_COLUMNS,
+    STATUS_ZH,
+    Rollup,
+    SummaryItem,
+    figure_value,
+    ratio_of,
+    ratio_parts,
+)
+from make_report.app.summary import rollups as make_rollups
 from make_report.core.grid import GridCell, table_grid
-from make_report.core.model import Report, Value, figure_value
-from make_report.core.spec import BlockTable, Figure, Format, Table
+from make_report.core.model import Value
+from make_report.core.spec import BlockTable, Format, Table
 from make_report.formats import FORMATS
 from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 
 MAIN_SHEET = "汇总"
 LEFT_OUT_SHEET = "未纳入汇总"
+MAIN_HEADERS = ("文件", "机关名称", "报告年度", "格式", *(f.label for f in KEY_FIGURES),
+                *RATIO_COLUMNS, "检查结果", "错误数", "警告数")
+RATIO_FIRST_COL = 5 + len(KEY_FIGURES)
+PERCENT = "0.0%"
 LEFT_OUT_HEADERS = ("文件", "机关名称", "检查结果", "原因")
 SEPARATE_NOTE = ("仅汇总检查通过的文件;"
                  + "与".join(f.short_name for f in sorted(FORMATS.values(), key=lambda f: f.years[0]))
@@ -36,60 +48,31 @@ TABLE_FIRST_ROW = 4
 GAP_ROWS = 2
 
 
-class SummaryItem(Protocol):
-    """One file's line, as ``app.summary.SummaryItem`` gives it."""
-
-    @property
-    def source(self) -> str: ...
-    @property
-    def report(self) -> Report | None: ...
-    @property
-    def findings(self) -> Findings | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def included(self) -> bool: ...
-    @property
-    def reason(self) -> str: ...
-
-
-class Rollup(Protocol):
-    """One format's sums, as ``app.summary.Rollup`` gives them."""
-
-    format: Format
-    values: dict[str, Value]
-    sources: list[str]
-    years: list[int]
-
-
-def main_headers(figures: Sequence[Figure]) -> tuple[str, ...]:
-    """The columns of the 汇总 sheet: the file, its key figures, its check result."""
-    return ("文件", "机关名称", "报告年度", "格式", *(f.label for f in figures),
-            "检查结果", "错误数", "警告数")
-
-
 def table_sheet_name(fmt: Format, table: str) -> str:
     """表二汇总 for table 二: named after the table's place in the report."""
     return f"{fmt.table_name(table)}汇总"
 
 
-def write_summary_workbook(items: Sequence[SummaryItem], groups: Sequence[Rollup], path: Path,
-                           *, figures: Sequence[Figure], status_names: Mapping[str, str],
-                           layout: Format) -> None:
-    """The workbook of ``items`` (one line each) and ``groups`` (the sums), its table
-    sheets laid out as ``layout``'s tables; ``figures`` are the key-figure columns."""
+def write_summary_workbook(items: list[SummaryItem], path: Path) -> None:
     wb = Workbook()
-    _main_sheet(wb.active, items, tuple(figures), status_names)
-    for section in layout.sections:
+    _main_sheet(wb.active, items)
+    groups = make_rollups(items)
+    first = next(iter(r.format for r in groups), None) or _any_format(items)
+    for section in first.sections:
         if section.table:
-            ws = wb.create_sheet(table_sheet_name(layout, section.table))
-            title = f"{layout.table_name(section.table)} {section.heading}"
+            ws = wb.create_sheet(table_sheet_name(first, section.table))
+            title = f"{first.table_name(section.table)} {section.heading}"
             _table_sheet(ws, section.table, title, groups)
-    _left_out_sheet(wb.create_sheet(LEFT_OUT_SHEET), items, status_names)
+    _left_out_sheet(wb.create_sheet(LEFT_OUT_SHEET), items)
     for ws in wb.worksheets:
         st.fit_page(ws, landscape=ws.title != LEFT_OUT_SHEET)
     with atomic_output(path) as tmp:
         wb.save(tmp)
+
+
+def _any_format(items: list[SummaryItem]) -> Format:
+    """Which format lays out the table sheets when nothing could be summed."""
+    return next((i.report.format for i in items if i.report), next(iter(FORMATS.values())))
 
 
 def put_text(cell: Cell, text: str | None, font=st.TEXT) -> None:
@@ -117,55 +100,62 @@ def _header_row(ws: Worksheet, row: int, headers: tuple[str, ...]) -> None:
         cell.fill, cell.alignment, cell.border = st.HEADER_FILL, st.CENTRE, st.BORDER
 
 
-def _main_sheet(ws: Worksheet, items: Sequence[SummaryItem], figures: tuple[Figure, ...],
-                status_names: Mapping[str, str]) -> None:
+def _main_sheet(ws: Worksheet, items: list[SummaryItem]) -> None:
     """One line per file, in the order given; the columns a sorter or filter can use."""
     ws.title = MAIN_SHEET
-    headers = main_headers(figures)
-    _header_row(ws, 1, headers)
+    _header_row(ws, 1, MAIN_HEADERS)
     for row, item in enumerate(items, 2):
-        _main_row(ws, row, item, figures, status_names)
-        for c in range(1, len(headers) + 1):
-            ws.cell(row, c).border = st.BORDER
+        _main_row(ws, row, item)
     last = len(items) + 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(MAIN_HEADERS))}{last}"
     ws.freeze_panes = "C2"
-    _total_row(ws, last + 1, items, figures)
-    widths = (24, 28, 9, 7, *(11,) * len(figures), 10, 7, 7)
+    _total_row(ws, last + 1, items)
+    widths = (24, 28, 9, 7, *(11,) * (len(KEY_FIGURES) + len(RATIO_COLUMNS)), 10, 7, 7)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[1].height = 32
 
 
-def _main_row(ws: Worksheet, row: int, item: SummaryItem, figures: tuple[Figure, ...],
-              status_names: Mapping[str, str]) -> None:
+def _main_row(ws: Worksheet, row: int, item: SummaryItem) -> None:
     report, findings = item.report, item.findings
     put_text(ws.cell(row, 1), item.source)
     if report is not None:
         put_text(ws.cell(row, 2), report.agency)
         put_number(ws.cell(row, 3), report.year)
         put_text(ws.cell(row, 4), report.format.id)
-        for col, fig in enumerate(figures, 5):
+        for col, fig in enumerate(KEY_FIGURES, 5):
             put_number(ws.cell(row, col), figure_value(report, fig))
-    col = 5 + len(figures)
-    put_text(ws.cell(row, col), status_names[item.status])
+        for col, name in enumerate(RATIO_COLUMNS, RATIO_FIRST_COL):
+            put_ratio(ws.cell(row, col), ratio_of([ratio_parts(report, name)]))
+    col = RATIO_FIRST_COL + len(RATIO_COLUMNS)
+    put_text(ws.cell(row, col), STATUS_ZH[item.status])
     if findings is not None:
         put_number(ws.cell(row, col + 1), len(findings.errors))
         put_number(ws.cell(row, col + 2), len(findings.warnings))
+    for c in range(1, len(MAIN_HEADERS) + 1):
+        ws.cell(row, c).border = st.BORDER
 
 
-def _total_row(ws: Worksheet, row: int, items: Sequence[SummaryItem],
-               figures: tuple[Figure, ...]) -> None:
+def _total_row(ws: Worksheet, row: int, items: list[SummaryItem]) -> None:
     """Key figures summed over the included files only, as numbers (no formulas to go stale)."""
     included = [i.report for i in items if i.included and i.report is not None]
     put_text(ws.cell(row, 1), f"合计(仅含检查通过的{len(included)}个文件)", st.BOLD)
-    for col, fig in enumerate(figures, 5):
+    for col, fig in enumerate(KEY_FIGURES, 5):
         values = [v for r in included if (v := figure_value(r, fig)) is not None]
         put_number(ws.cell(row, col), sum(values[1:], values[0]) if values else None)
         ws.cell(row, col).font = st.BOLD
+    for col, name in enumerate(RATIO_COLUMNS, RATIO_FIRST_COL):
+        put_ratio(ws.cell(row, col), ratio_of(ratio_parts(r, name) for r in included))
+        ws.cell(row, col).font = st.BOLD
 
 
-def _table_sheet(ws: Worksheet, table_key: str, title: str, groups: Sequence[Rollup]) -> None:
+def put_ratio(cell: Cell, value: Decimal | None) -> None:
+    """A ratio as a percentage Excel can sort; blank when there was nothing to divide by."""
+    put_number(cell, None if value is None else round(value, 4))
+    cell.number_format = PERCENT
+
+
+def _table_sheet(ws: Worksheet, table_key: str, title: str, groups: list[Rollup]) -> None:
     """Each format's roll-up under its own heading, the official grid below it."""
     put_text(ws.cell(1, 1), f"{title}(汇总)", st.TITLE)
     put_text(ws.cell(2, 1), SEPARATE_NOTE, st.NOTE)
@@ -212,7 +202,7 @@ def _paint_cell(ws: Worksheet, gc: GridCell, top: int, group: Rollup) -> None:
     cell.fill = st.HEADER_FILL if gc.role in ("header", "corner") else st.LABEL_FILL
 
 
-def _widths(ws: Worksheet, groups: Sequence[Rollup], table_key: str) -> None:
+def _widths(ws: Worksheet, groups: list[Rollup], table_key: str) -> None:
     """Wide label columns, narrow number columns, as in the standard workbook."""
     if not groups:
         ws.column_dimensions["A"].width = 40
@@ -228,15 +218,14 @@ def _widths(ws: Worksheet, groups: Sequence[Rollup], table_key: str) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def _left_out_sheet(ws: Worksheet, items: Sequence[SummaryItem],
-                    status_names: Mapping[str, str]) -> None:
+def _left_out_sheet(ws: Worksheet, items: list[SummaryItem]) -> None:
     """Every file not summed, with the first reason, so the office knows whom to call."""
     _header_row(ws, 1, LEFT_OUT_HEADERS)
     left_out = [i for i in items if not i.included]
     for row, item in enumerate(left_out, 2):
         put_text(ws.cell(row, 1), item.source)
         put_text(ws.cell(row, 2), item.report.agency if item.report else None)
-        put_text(ws.cell(row, 3), status_names[item.status])
+        put_text(ws.cell(row, 3), STATUS_ZH[item.status])
         put_text(ws.cell(row, 4), item.reason)
         for c in range(1, 5):
             ws.cell(row, c).border = st.BORDER
