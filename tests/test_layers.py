@@ -133,3 +133,32 @@ def test_no_import_circles():
 
 def test_the_scan_sees_function_local_imports():
     assert "make_report.writers.docx" in GRAPH["make_report.api"]  # imported inside build()
+
+
+def test_every_library_imported_is_declared_in_pyproject():
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((SRC.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = project["project"]["dependencies"] + [
+        d for extra in project["project"].get("optional-dependencies", {}).values() for d in extra]
+    names = {_requirement_name(d) for d in declared}
+    top = set()
+    for path in MODULES.values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                top |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                top.add(node.module.split(".")[0])
+    third = {m for m in top if m not in sys.stdlib_module_names and m != "make_report"}
+    dists = packages_distributions()
+    undeclared = sorted(m for m in third
+                        if not {_requirement_name(d) for d in dists.get(m, [m])} & names)
+    assert "lxml" in third and undeclared == []
+
+
+def _requirement_name(text: str) -> str:
+    import re
+
+    return re.split(r"[<>=!~\[; ]", text, maxsplit=1)[0].strip().lower().replace("_", "-")
