@@ -371,6 +371,7 @@ def test_published_report_numbers_in_words_are_read_for_t1(tmp_path):
 
 
 def test_json_output_and_batch_carry_the_content_rules(tmp_path, capsys):
+    from make_report.api import batch_item
     from make_report.app.batch import BatchOptions, run_batch
 
     folder = tmp_path / "in"
@@ -381,7 +382,8 @@ def test_json_output_and_batch_carry_the_content_rules(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert [(f["rule"], f["sheet"], f["cells"]) for f in out["findings"] if f["rule"] == "C5"] \
         == [("C5", PROBLEMS, ["B5"])]
-    [item] = run_batch([folder / "a.xlsx"], folder, tmp_path / "out", BatchOptions(), jobs=1)
+    [item] = run_batch([folder / "a.xlsx"], folder, tmp_path / "out", BatchOptions(), jobs=1,
+                       task=batch_item)
     assert item.status == "errors"
     assert [f["rule"] for f in item.findings] == ["C5"]
 
