@@ -46,7 +46,11 @@ class Browserless:
     """A TestClient session: log in, post forms with the page's CSRF token."""
 
     def __init__(self, app) -> None:
-        from starlette.testclient import TestClient
+        import warnings
+
+        with warnings.catch_warnings():  # Starlette asks for httpx2; httpx works the same
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from starlette.testclient import TestClient
 
         self.client = TestClient(app, base_url="http://127.0.0.1", follow_redirects=True)
         self.token = ""

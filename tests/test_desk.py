@@ -504,3 +504,12 @@ def test_a_workbook_of_another_year_is_an_error_naming_its_cell(office):
     found = [m for m in messages(r.text) if "本次收集的是 2024 年" in m]
     assert len(found) == 1 and re.match(r"\S+!B\d+ 工作簿是 2023 年的报告", found[0]), found
     assert status(r.text) == "有错误"
+
+
+def test_pages_forbid_scripts_framing_and_sniffing(office):
+    r = office.web.get("/office")
+    assert "script-src" not in r.headers["content-security-policy"]
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script" not in r.text
