@@ -492,6 +492,8 @@ def test_sessions_are_signed_httponly_samesite_and_passwords_argon2(office):
 
         hashes = list(s.scalars(select(User.password_hash)))
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    secure = Browserless(create_app(None, office.desk.data_dir, https_only=True))
+    assert "secure" in secure.client.get("/login").headers["set-cookie"].lower()
     # a forged cookie is no session
     forged = Browserless(office.app)
     forged.client.cookies.set("desk_session", "eyJ1aWQiOiAxfQ==.forged.sig")
