@@ -384,6 +384,7 @@ def test_json_output_and_batch_carry_the_content_rules(tmp_path, capsys):
     [item] = run_batch([folder / "a.xlsx"], folder, tmp_path / "out", BatchOptions(), jobs=1)
     assert item.status == "errors"
     assert [f["rule"] for f in item.findings] == ["C5"]
+    assert [r["name"] for r in item.ratios][:3] == ["实质公开率", "复议纠错率", "诉讼纠错率"]
 
 
 def test_a_workbook_names_the_cell_of_each_content_finding(tmp_path):

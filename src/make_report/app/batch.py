@@ -37,6 +37,8 @@ class BatchItem:
     outputs: list[str] = field(default_factory=list)
     message: str = ""
     findings: list[dict] = field(default_factory=list)
+    ratios: list[dict] = field(default_factory=list)
+    """The key ratios (实质公开率, 纠错率, each result's share) a reviewer reads."""
 
 
 def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
@@ -79,6 +81,7 @@ def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> Ba
         [str(p) for p in result.outputs],
         check.findings.errors[0].message if check.findings.errors else "",
         [f.as_dict() for f in check.findings if f.severity == "error"],
+        [r.as_dict() for r in check.ratios],
     )
 
 
