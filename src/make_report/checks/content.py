@@ -145,13 +145,15 @@ def _tail(text: str) -> str:
 def check_years(report: Report, pars: Sequence[Paragraph], places: Places) -> Iterator[Finding]:
     period = re.compile(data.PERIOD)
     for par in pars:
-        review = bool(par.heading and re.search(data.FIXED_HEADING, par.heading))
+        heading = par.heading or ""
+        context = (bool(re.search(data.FIXED_HEADING, heading)), _has(heading, data.FUTURE))
         for sentence in SENTENCE.findall(par.text):
             if period.search(sentence):
                 yield from _period(report, sentence, par, places)
-            elif (year := _wrong_year(report.year, sentence, review)) is not None:
+            elif wrong := _wrong_year(report.year, sentence, *context):
+                year, written = wrong
                 yield finding("C3", found=year, expected=report.year,
-                              sentence=_around(sentence, str(year)), **places.of(par))
+                              sentence=_around(sentence, written), **places.of(par))
                 break  # one per paragraph: a copied paragraph says it once
 
 
@@ -164,9 +166,11 @@ def _period(report: Report, sentence: str, par: Paragraph, places: Places) -> It
             return
 
 
-def _wrong_year(report_year: int, sentence: str, review: bool) -> int | None:
-    """The first year the sentence states that neither is the report year nor sits in a
-    comparison, a look back, a plan, a title or a document number."""
+def _wrong_year(report_year: int, sentence: str, review: bool = False,
+                plan: bool = False) -> tuple[int, str] | None:
+    """The first year the sentence states (and how it writes it) that neither is the report
+    year nor sits in a comparison, a look back, a plan, a title or a document number;
+    ``review``/``plan``: the heading above speaks of last year's problems / of plans."""
     years = list(YEAR.finditer(sentence))
     if not years:
         return None
@@ -178,11 +182,11 @@ def _wrong_year(report_year: int, sentence: str, review: bool) -> int | None:
             continue
         if year == report_year - 1 and (review or _has(sentence, data.COMPARISON)):
             continue
-        if year > report_year and _has(sentence, data.FUTURE):
+        if year > report_year and (plan or _has(sentence, data.FUTURE)):
             continue
         if _has(_clause(sentence, stops, m.start()), data.COMPARISON):
             continue
-        return year
+        return year, m.group(1)
     return None
 
 
