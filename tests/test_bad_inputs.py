@@ -471,7 +471,7 @@ CASES = [
     unusable("a zip of something else", with_parts(lambda n, d: None, {"说明.txt": b"hello"}),
              f"{IN}:压缩包中没有 Excel 工作簿内容,不是有效的 .xlsx 文件。{SAVE_AS}"),
     unusable("a sheet that is not XML", in_part(PART[TABLE], lambda d: d[: len(d) // 2]),
-             f"{IN}:文件已损坏或不是有效的 Excel 工作簿,无法读取。请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。"),
+             f"{IN}:工作表“{TABLE}”不是完整有效的 XML,文件已损坏,无法读取。{SAVE_AS}"),
     unusable("interchange JSON with a syntax error", raw(b'{"format": "2021",', "数据.json"),
              "数据.json:不是有效的报告数据 JSON(第 1 行第 19 列不符合 JSON 语法)。"),
     unusable("interchange JSON nested too deep", raw(b"[" * 100_000 + b"]" * 100_000, "数据.json"),

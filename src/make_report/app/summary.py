@@ -134,13 +134,13 @@ def item_from_check(result: CheckResult) -> SummaryItem:
 def collect(paths: Iterable[str | Path], format_id: str | None = None) -> list[SummaryItem]:
     """Check every file; one that cannot be read becomes an ``unusable`` line, not a crash."""
     from make_report.api import check
-    from make_report.core.errors import InputError
+    from make_report.core.errors import MakeReportError
 
     items = []
     for path in paths:
         try:
             items.append(item_from_check(check(path, format_id)))
-        except InputError as exc:
+        except MakeReportError as exc:
             items.append(SummaryItem(Path(path).name, None, None, "unusable", exc.message))
     return items
 

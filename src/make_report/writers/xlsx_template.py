@@ -35,7 +35,8 @@ OPEN_END_YEAR = 2100
 """The last year the workbook accepts while a format has no end year."""
 
 
-def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) -> None:
+def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
+                   exclusive: bool = False) -> None:
     """Write the standard workbook for ``fmt``, filled from ``report`` when given."""
     if report is not None and report.format.id != fmt.id:
         raise ValueError(f"报告格式 {report.format.id} 与工作簿格式 {fmt.id} 不一致")
@@ -52,7 +53,7 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) 
             _narrative_sheet(ws, section, _entries(section, report))
     wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), exclusive) as tmp:  # exclusive: never over a new file
         wb.save(tmp)
 
 

@@ -1,5 +1,5 @@
 """One module per family of rules; each holds FAMILY (its Chinese name) and RULES."""
 
-from make_report.rules.families import content, reading, sums, template, text, years
+from make_report.rules.families import content, desk, reading, sums, template, text, years
 
-ALL = (sums, text, years, reading, template, content)
+ALL = (sums, text, years, reading, template, content, desk)
