@@ -302,6 +302,7 @@ def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
         [str(p) for p in result.outputs],
         check.findings.errors[0].message if check.findings.errors else "",
         [f.as_dict() for f in check.findings if f.severity == "error"],
+        [r.as_dict() for r in check.ratios],
     )
 
 

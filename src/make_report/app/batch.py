@@ -38,6 +38,8 @@ class BatchItem:
     outputs: list[str] = field(default_factory=list)
     message: str = ""
     findings: list[dict] = field(default_factory=list)
+    ratios: list[dict] = field(default_factory=list)
+    """The key ratios (实质公开率, 纠错率, each result's share) a reviewer reads."""
 
 
 def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
