@@ -111,6 +111,9 @@ def _read_lines(path: Path, suffix: str) -> Source:
 
 
 def sniff_docx(path: Path) -> None:
+    """Every Word document read here (a report, a reference, an office's template): the
+    common file checks (a regular file of a sane size), then the package checks."""
+    check_size(path, USUAL_SIZE)
     with path.open("rb") as fh:
         head = fh.read(8)
         body = head + fh.read() if head.startswith(OLE_MAGIC) else head
@@ -132,8 +135,7 @@ def check_reference_docx(path: Path) -> None:
     try:
         if not path.exists():
             raise InputError(f"{path.name}:文件不存在。")
-        check_size(path, USUAL_SIZE)
-        _sniff_docx(path)
+        sniff_docx(path)
         import zipfile
 
         with zipfile.ZipFile(path) as zf:
