@@ -217,12 +217,17 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     for wanted, suffix in extra:
         if wanted:
             check_target(target.with_suffix(suffix), source, force)
-    save_docx(doc, target)
-    if html:
-        from make_report.writers.html import write_html
+    beside = {}
+    if html:  # rendered first, written with the document: both in place, or neither
+        from make_report.writers.html import render_html, stamp
 
-        write_html(result.report, target.with_suffix(".html"), templates=templates, where=where)
-        outputs.append(target.with_suffix(".html"))
+        try:
+            beside[target.with_suffix(".html")] = stamp(
+                render_html(result.report, templates=templates, where=where))
+        except NarrativeError as exc:
+            raise InputError(exc.message) from None
+    save_docx(doc, target, beside)
+    outputs += list(beside)
     if pdf:
         from make_report.writers.pdf import convert_to_pdf
 

@@ -111,6 +111,9 @@ def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> Ba
                            reference_docx=options.reference_docx, html=options.html)
     except InputError as exc:
         return BatchItem(name, "unusable", message=exc.message)
+    except MemoryError:
+        return BatchItem(name, "unusable", message=f"{path.name}:内存不足,未能处理该文件"
+                         "(其他文件不受影响)。请检查该文件是否过大。")
     except Exception as exc:  # a bug must not stop the other files
         return BatchItem(name, "unusable", message=f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
     check = result.check

@@ -127,8 +127,10 @@ def _html_edited(path: Path) -> str | None:
     return None if matches else "该文件在生成后被编辑过"
 
 
-def save_docx(doc, target: Path) -> None:
-    """Stamp the body's hash into the document, then write it atomically."""
+def save_docx(doc, target: Path, beside: dict[Path, str] | None = None) -> None:
+    """Stamp the body's hash into the document, then write it atomically; ``beside``
+    (the web page) is written inside the same step, so a full disk leaves the old set
+    or the new one, never half of each."""
     from make_report.writers.atomic import atomic_output
     from make_report.writers.ooxml import set_custom_property
 
@@ -137,3 +139,6 @@ def save_docx(doc, target: Path) -> None:
     set_custom_property(doc, STAMP, digest)
     with atomic_output(target) as tmp:
         doc.save(tmp)
+        for path, text in (beside or {}).items():
+            with atomic_output(path) as other:
+                other.write_text(text, encoding="utf-8")

@@ -238,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("已中止。", err=True)
         return 2
+    except MemoryError:
+        typer.secho("无法处理:内存不足,未能完成。请关闭其他程序后再试;如果文件很大,请检查其中"
+                    "是否有多余的内容。原有的文件保持不变。", err=True, fg="red")
+        return 2
     except OSError as exc:  # a file could not be read or written, outside the usual places
         from make_report.core.errors import os_error
         from make_report.core.safe import visible

@@ -301,7 +301,7 @@ def docx_lines(path: Path) -> list[Line]:
         out: list[Line] = []
         _docx_block(document.element.body, out)
         return out
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception:  # KeyError, XMLSyntaxError, zlib.error, EOFError, ValueError ...
         raise InputError(f"{path.name}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None

@@ -104,6 +104,10 @@ _PRINTF_SPEC = re.compile(r"%[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?")
 _BRACE_SPEC = re.compile(r"\{[^{}]*\}")
 
 
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters no Word document (XML 1.0) can hold: a lone surrogate, U+0001 ..."""
+
+
 class _TooMuch(Exception):
     """A template that would make more than narrative text ever needs (a Chinese reason)."""
 
@@ -398,7 +402,10 @@ def render_text(source: str, report: Report | Mapping, where: str,
             template = _compile(source)
         work = _WORK.set(cell)
         try:
-            return template.render(ctx)  # type: ignore[attr-defined]
+            text = template.render(ctx)  # type: ignore[attr-defined]
+            if found := _UNWRITABLE.search(text):  # check fails here, not the build later
+                raise _TooMuch(f"生成了无法写入文档的字符(U+{ord(found.group()):04X}),请检查模板")
+            return text
         finally:
             _WORK.reset(work)
             if budget is not None:
