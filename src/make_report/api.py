@@ -7,6 +7,7 @@ the input or the request cannot be used at all.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,8 +209,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
             doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
                                         where=where)
         else:
-            doc = build_document(result.report, templates=templates,
-                                 reference_docx=reference_docx, where=where)
+            doc = _with_reference(reference_docx, lambda: build_document(
+                result.report, templates=templates, reference_docx=reference_docx, where=where))
     except NarrativeError as exc:
         raise InputError(exc.message) from None
     outputs = [target]
@@ -234,6 +235,23 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
         convert_to_pdf([target], [target.with_suffix(".pdf")])
         outputs.append(target.with_suffix(".pdf"))
     return BuildResult(result, outputs)
+
+
+def _with_reference(reference_docx: Path | None, make):
+    """Build with the reference's styles; a reference that opens but whose styles or
+    sections cannot be used (damaged in ways no check foresees) is one sentence."""
+    if reference_docx is None:
+        return make()
+    try:
+        return make()
+    except (InputError, MemoryError):
+        raise
+    except Exception:
+        if os.environ.get("MAKE_REPORT_DEBUG"):
+            raise
+        raise InputError(f"--reference-docx {Path(reference_docx).name}:无法使用其中的样式"
+                         "(文件已损坏或内容不完整)。请在 Word 中另存为 .docx 后再试,"
+                         "或不用 --reference-docx。") from None
 
 
 def _template_errors(result: CheckResult) -> bool:
