@@ -165,3 +165,46 @@ def test_a_full_disk_while_writing_the_page_leaves_the_old_set(tmp_path, monkeyp
                    "也没有留下不完整的文件。请清理磁盘空间,或用 -o 换一个位置后再试。\n")
     assert "Traceback" not in out_ + err and "Exception ignored" not in err
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """An 8 KB file system: big enough for a folder, too small for any output."""
+    import shutil
+    import subprocess
+
+    place = tmp_path / "满"
+    place.mkdir()
+    if shutil.which("mount") is None or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(place)],
+            capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield place
+    finally:
+        subprocess.run(["umount", str(place)], check=False)
+
+
+def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
+    import subprocess
+    import sys
+
+    source = valid(tmp_path)
+    api.build(source, tmp_path / "报告.docx", html=True)
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / IN).write_bytes(source.read_bytes())
+    runs = [["template", "-o", full_disk / "新.xlsx", "--year", "2024"],
+            ["import", tmp_path / "报告.html", "-o", full_disk / "导入.xlsx"],
+            [source, "-o", full_disk / "报告.docx", "--html"],
+            ["batch", inbox, "-o", full_disk / "输出"]]
+    cli = "import sys; from make_report.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    for args in runs:
+        done = subprocess.run([sys.executable, "-c", cli, *map(str, args)], capture_output=True,
+                              text=True, timeout=300)
+        said = done.stdout + done.stderr
+        assert "Traceback" not in said and "Exception ignored" not in said, said
+        assert "磁盘空间不足" in said, said
+        assert done.returncode in (1, 2), said
+    left = [p.name for p in full_disk.rglob("*") if p.is_file()]
+    assert set(left) <= {"batch-report.json"}, left

@@ -262,7 +262,7 @@ def docx_template(path: str | Path, *, year: int | None = None, agency: str | No
                   format_id: str | None = None, force: bool = False) -> Path:
     """Write a starting Word template with every placeholder and a short guide inside."""
     from make_report.app.output import new_output
-    from make_report.writers.atomic import atomic_output
+    from make_report.writers.atomic import atomic_output, save_through_memory
     from make_report.writers.docx_template import starter_template
 
     path = new_output(path, ".docx", [], force)
@@ -270,7 +270,7 @@ def docx_template(path: str | Path, *, year: int | None = None, agency: str | No
     report = Report(_format(format_id, year), agency or "", year)
     doc = starter_template(report)
     with atomic_output(path) as tmp:
-        doc.save(str(tmp))
+        save_through_memory(doc.save, tmp)
     return path
 
 
