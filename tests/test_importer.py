@@ -111,7 +111,8 @@ def test_audit_finds_what_a_careful_reader_finds(name):
     found = {(f.rule, f.row, f.column) for f in audit(result) if f.rule[0] in "ANRT"}
     assert found == AUDIT[name]
     if name not in UNDECIDABLE:  # nothing left unknown: plain validate says the same
-        assert {(f.rule, f.row, f.column) for f in validate(result.report)} == AUDIT[name]
+        assert {(f.rule, f.row, f.column) for f in validate(result.report)
+                if f.rule[0] in "ANRT"} == AUDIT[name]
 
 
 @pytest.mark.parametrize("name", list(IMPORT_NOTES), ids=lambda n: n.split("_")[0])

@@ -1,7 +1,8 @@
 """The Python API: the same verbs as the command line, usable without it.
 
-Each function takes paths and options, returns data, and raises ``InputError`` only when
-the input or the request cannot be used at all.
+Each function takes paths and options, returns data, and raises a ``MakeReportError``
+(``core.errors``: a Chinese sentence in ``message``) only when the input or the request
+cannot be used at all.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
-from make_report.core.errors import InputError
+from make_report.core.errors import InputError, MakeReportError
 from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
 from make_report.formats import UnknownFormat, format_for_year, get_format
@@ -27,10 +29,17 @@ class CheckResult:
     findings: Findings
     cells: dict[str, Location]
     source: Path
+    unknown: frozenset[str] = frozenset()
+    """Fields a published report's numbers could not be read for: no ratio rests on them."""
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
+
+    @property
+    def ratios(self) -> list[RatioValue]:
+        """The key ratios (实质公开率, 纠错率, each result's share), for display."""
+        return ratios(self.report, self.unknown)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +48,7 @@ class CheckResult:
             "errors": len(self.findings.errors),
             "warnings": len(self.findings.warnings),
             "findings": [f.as_dict() for f in self.findings],
+            "ratios": [r.as_dict() for r in self.ratios],
         }
 
 
@@ -75,12 +85,15 @@ def check(path: str | Path, format_id: str | None = None,
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
+        ratio_unknown = frozenset(imported.uncertain)
     else:
         result = read(path, format_id)
         result.findings.extend(validate(result.report, result.cells))
         result.findings.extend(template_findings(result.report, result.cells))
         unknown = set()
+        ratio_unknown = frozenset()
     if previous is not None:
+        from make_report.checks.content import check_copied
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
@@ -89,10 +102,12 @@ def check(path: str | Path, format_id: str | None = None,
                                         year=result.report.year))
         result.findings.extend(check_years(result.report, last.report, result.cells,
                                            unknown=unknown))
+        if last.report.year == result.report.year - 1:
+            result.findings.extend(check_copied(result.report, last.report))
     if docx_template is not None:
         _, found = fill_docx_template(result.report, docx_template, lay_out=False)
         result.findings.extend(found)
-    return CheckResult(result.report, result.findings, result.cells, path)
+    return CheckResult(result.report, result.findings, result.cells, path, ratio_unknown)
 
 
 def fill_docx_template(report: Report, template: str | Path, *, templates: Path | None = None,
@@ -191,7 +206,6 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     unless ``force``. With ``docx_template`` the report is poured into the office's own
     Word document; a template that cannot be filled writes nothing, ``force`` or not."""
     from make_report.app.output import check_target, default_output, save_docx
-    from make_report.narrative.render import NarrativeError
     from make_report.writers.docx import build_document
 
     source = Path(path)
@@ -204,15 +218,12 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     check_target(target, source, force)
     _check_style_sources(templates, reference_docx)
     where = {k: str(v) for k, v in result.cells.items()}
-    try:
-        if docx_template is not None:
-            doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
-                                        where=where)
-        else:
-            doc = _with_reference(reference_docx, lambda: build_document(
-                result.report, templates=templates, reference_docx=reference_docx, where=where))
-    except NarrativeError as exc:
-        raise InputError(exc.message) from None
+    if docx_template is not None:  # NarrativeError: a MakeReportError, the caller's to show
+        doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
+                                    where=where)
+    else:
+        doc = _with_reference(reference_docx, lambda: build_document(
+            result.report, templates=templates, reference_docx=reference_docx, where=where))
     outputs = [target]
     extra = [(html, ".html"), (pdf, ".pdf")]
     for wanted, suffix in extra:
@@ -222,11 +233,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     if html:  # rendered first, written with the document: both in place, or neither
         from make_report.writers.html import render_html, stamp
 
-        try:
-            beside[target.with_suffix(".html")] = stamp(
-                render_html(result.report, templates=templates, where=where))
-        except NarrativeError as exc:
-            raise InputError(exc.message) from None
+        beside[target.with_suffix(".html")] = stamp(
+            render_html(result.report, templates=templates, where=where))
     save_docx(doc, target, beside)
     outputs += list(beside)
     if pdf:
@@ -244,7 +252,7 @@ def _with_reference(reference_docx: Path | None, make):
         return make()
     try:
         return make()
-    except (InputError, MemoryError):
+    except (MakeReportError, MemoryError):
         raise
     except Exception:
         if os.environ.get("MAKE_REPORT_DEBUG"):

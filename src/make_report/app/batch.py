@@ -101,7 +101,7 @@ def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
 def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> BatchItem:
     """Check and build one workbook; every failure is caught and described."""
     from make_report import api
-    from make_report.core.errors import InputError
+    from make_report.core.errors import user_message
 
     name = str(path.relative_to(root))
     try:
@@ -109,13 +109,10 @@ def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> Ba
         target.parent.mkdir(parents=True, exist_ok=True)
         result = api.build(path, target, force=options.force, templates=options.templates,
                            reference_docx=options.reference_docx, html=options.html)
-    except InputError as exc:
-        return BatchItem(name, "unusable", message=exc.message)
-    except MemoryError:
-        return BatchItem(name, "unusable", message=f"{path.name}:内存不足,未能处理该文件"
-                         "(其他文件不受影响)。请检查该文件是否过大。")
-    except Exception as exc:  # a bug must not stop the other files
-        return BatchItem(name, "unusable", message=f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
+    except Exception as exc:  # the worker's boundary: a bug must not stop the other files
+        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
+                                        "请将该文件发给技术支持。")
+        return BatchItem(name, "unusable", message=message)
     check = result.check
     report = check.report
     status = "built" if result.written and check.valid else "errors"

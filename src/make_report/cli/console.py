@@ -51,6 +51,12 @@ def print_findings(findings: Findings, name: str) -> None:
     console.print(verdict(findings, name))
 
 
+def print_ratios(ratios: list) -> None:
+    """One line of the key ratios under the findings: 主要比率:实质公开率 50.0%(3/6);…"""
+    if ratios:
+        make_console().print("主要比率:" + ";".join(f"{r.name} {r.shown}" for r in ratios))
+
+
 def verdict(findings: Findings, name: str) -> Any:
     """The one-line summary, as rich ``Text`` (its ``.plain`` is the sentence)."""
     from rich.text import Text

@@ -24,6 +24,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
+from make_report.core.errors import MakeReportError
 from make_report.core.model import Report, format_value
 from make_report.narrative.names import NameList, Names, chinese_tables, english_tables
 
@@ -37,12 +38,8 @@ _RUNTIME: tuple[tuple[type[BaseException], str], ...] = (
     (TypeError, "类型不符,如数字与文字相加"), (ValueError, "数值有误"), (ArithmeticError, "数值有误"))
 
 
-class NarrativeError(Exception):
+class NarrativeError(MakeReportError):
     """A template that cannot be rendered; the message is Chinese and names the place."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class _UnknownName(UndefinedError):

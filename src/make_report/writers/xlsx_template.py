@@ -13,7 +13,14 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.core.layout import META_FIRST_ROW, META_ROWS, NARRATIVE_FIRST_ROW, workbook_layout
+from make_report.core.layout import (
+    META_FIRST_ROW,
+    META_HINT,
+    META_ROWS,
+    NARRATIVE_FIRST_ROW,
+    NARRATIVE_HEADERS,
+    workbook_layout,
+)
 from make_report.core.model import Entry, Report
 from make_report.core.spec import REPORT_TITLE, Format, Section
 from make_report.formats import FORMATS, first_year, last_year
@@ -21,10 +28,7 @@ from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output, save_through_memory
 from make_report.writers.xlsx_tables import write_table_sheet
 
-META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
-             "如确需修改,可在“审阅”中撤销工作表保护。")
 META_HEADERS = ("项目", "填写内容", "说明")
-NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
 SPARE_ROWS = 200
 """Unlocked rows left under the narrative so staff can write more than the topics offered."""
 OPEN_END_YEAR = 2100
