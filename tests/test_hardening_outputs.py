@@ -208,3 +208,11 @@ def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
         assert done.returncode in (1, 2), said
     left = [p.name for p in full_disk.rglob("*") if p.is_file()]
     assert set(left) <= {"batch-report.json"}, left
+
+
+def test_an_output_folder_that_is_a_file_is_named_as_such(tmp_path, capsys):
+    (tmp_path / "输出").write_text("x", encoding="utf-8")
+    target = tmp_path / "输出" / "报告.docx"
+    assert main([str(valid(tmp_path)), "-o", str(target)]) == 2
+    assert capsys.readouterr().err == (f"无法处理:{target}:“{tmp_path / '输出'}”是一个文件,不是文件夹,"
+                                       "不能在其中保存输出。请用 -o 换一个位置。\n")

@@ -174,9 +174,11 @@ DOCUMENT = Package("正常的 Word 文档", "Word 和 WPS 保存的文档", SAVE
 
 
 def _html_lines(text: str, path: Path) -> list[Line]:
+    from lxml import etree
+
     try:
         return html_lines(text)
-    except (ValueError, RecursionError):  # lxml's ParserError is a ValueError
+    except (ValueError, RecursionError, etree.LxmlError):  # "Document is empty" for "<!"
         raise InputError(f"{path.name}:网页内容无法解析,请在浏览器中打开后另存为网页(.html)再试。") from None
 
 
