@@ -23,8 +23,8 @@ PASSWORD = "office-pass-2024"
 
 def workbook_bytes(agency: str, year: int = 2024, seed: int = 4, bad: bool = False,
                    values: dict | None = None) -> bytes:
-    """A filled workbook; ``bad`` breaks one total so the checks find an error. The same
-    arguments give the same bytes (made once)."""
+    """A filled workbook with one warning (section 六 left empty); ``bad`` also breaks one
+    total so the checks find errors. The same arguments give the same bytes (made once)."""
     if values is None:
         return _workbook(agency, year, seed, bad)
     return _make_workbook(agency, year, seed, bad, values)
@@ -40,6 +40,7 @@ def _make_workbook(agency: str, year: int, seed: int, bad: bool, values: dict | 
     report.year = year
     if values:
         report.values.update(values)
+    report.narrative["other"] = []  # one warning (B2) for the office to confirm or dismiss
     if bad:
         key = "applications.new_received.6"
         report.values[key] = report.values[key] + 7
