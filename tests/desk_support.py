@@ -104,14 +104,26 @@ def database_urls() -> list[str]:
 
 
 def fresh_database(kind: str) -> str | None:
-    """None (the data folder's SQLite) or the PostgreSQL URL with every desk table dropped."""
+    """None (the data folder's SQLite), or a PostgreSQL URL of this test process's own
+    database (made on first use, every desk table dropped), so that two runs against one
+    server do not meet."""
     import os
 
     if kind == "sqlite":
         return None
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
     from make_report.desk.models import Base, make_engine
 
-    url = os.environ["MAKE_REPORT_PG_URL"]
+    base = os.environ["MAKE_REPORT_PG_URL"]
+    name = f"desk_test_{os.getpid()}"
+    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     engine.dispose()
