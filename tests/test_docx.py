@@ -97,7 +97,7 @@ def test_hand_checked_positions_in_the_2021_tables():
     report.values["review_litigation.litigation_after_review.4"] = 77
     cells = resolve(built(report).tables[1])
     assert cells[(26, 9)][0] == "4242"  # (七)总计 row, 总计 column
-    assert cells[(26, 2)][0] == "(七)总计"
+    assert cells[(26, 2)][0] == "（七）总计"
     assert cells[(27, 0)][0] == "四、结转下年度继续办理"
     assert cells[(0, 3)][0] == cells[(0, 9)][0] == "申请人情况"
     table4 = resolve(built(report).tables[2])

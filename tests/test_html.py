@@ -139,7 +139,7 @@ def test_page_is_self_contained_chinese_and_script_free(fmt):
 def test_section_headings_in_official_order(fmt):
     page = parse(render_html(full_report(fmt)))
     assert page.of("h2") == [s.title for s in fmt.sections]
-    assert page.of("h3") == ["(一)主动公开"]
+    assert page.of("h3") == ["（一）主动公开"]
 
 
 @ALL
@@ -190,7 +190,7 @@ def test_header_cells_carry_scope(fmt):
         if table.key == "review_litigation":
             assert labels["行政诉讼"] == "colgroup"
         if table.key == "active_disclosure":
-            assert labels["第二十条第(一)项"] == "colgroup"
+            assert labels["第二十条第（一）项"] == "colgroup"
             assert labels["信息内容"] == "col"
     assert len(page.of("caption")) == len(fmt.tables)
 
@@ -204,7 +204,7 @@ def test_markup_in_names_and_narrative_is_shown_not_run(fmt):
     assert "<script" not in html
     assert not any(t == "script" for t, _ in page.tags)
     assert page.of("h1") == [f"{EVIL}&镇{report.year}年政府信息公开工作年度报告"]
-    assert f"(一){EVIL}" in page.of("h3")
+    assert f"（一）{EVIL}" in page.of("h3")
     assert f"问题 {EVIL} \"引号\" & 'x'" in page.of("p")
     assert page.of("p")[-2:] == [f"{EVIL}&镇", "2024年1月4日"]
 

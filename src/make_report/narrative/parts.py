@@ -18,6 +18,7 @@ from pathlib import Path
 from make_report.core.model import Report, format_date
 from make_report.core.spec import Section
 from make_report.narrative.names import Names
+from make_report.narrative.punctuation import full_width
 from make_report.narrative.render import (
     render_context,
     render_template,
@@ -72,13 +73,14 @@ class _Parts:
         """The user's headings and paragraphs (nothing at all when they wrote nothing)."""
         for i, entry in enumerate(self.report.narrative.get(section.key, [])):
             if entry.heading and entry.heading.strip():
-                yield ("heading2", entry.heading.strip())
+                yield ("heading2", full_width(entry.heading.strip()))
             for j, text in enumerate(entry.paragraphs):
                 place = self.where.get(f"narrative.{section.key}.{i}.{j}",
                                        f"{section.sheet}(第{i + 1}项第{j + 1}段)")
                 yield from self.user_text(text or "", place)
 
     def user_text(self, text: str, where: str) -> Iterator[Part]:
-        """A user's cell: rendered, then one paragraph per line."""
+        """A user's cell: rendered, then one paragraph per line, its punctuation next to
+        Chinese characters made full-width as in the official format."""
         for line in split_paragraphs(render_text(text, self.context, where)):
-            yield ("paragraph", line)
+            yield ("paragraph", full_width(line))

@@ -21,10 +21,10 @@ from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 from make_report.writers.xlsx_tables import write_table_sheet
 
-META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
-             "如确需修改,可在“审阅”中撤销工作表保护。")
+META_HINT = ("请在黄色单元格填写，然后依次填写后面各工作表。工作表已保护（无密码）以免误改标签，"
+             "如确需修改，可在“审阅”中撤销工作表保护。")
 META_HEADERS = ("项目", "填写内容", "说明")
-NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
+NARRATIVE_HEADERS = ("二级标题（可空）", "段落（每段一行）")
 SPARE_ROWS = 200
 """Unlocked rows left under the narrative so staff can write more than the topics offered."""
 OPEN_END_YEAR = 2100
