@@ -137,6 +137,31 @@ def test_header_rows_repeat_and_no_row_splits(fmt):
 
 
 @ALL
+def test_table_three_keeps_its_top_block_and_each_group_together(fmt):
+    """keepNext on every row of a group but its last; long labels read from the top."""
+    doc = built(sample(fmt))
+    word = doc.tables[[t.key for t in fmt.tables].index("applications")]
+    rows = word._tbl.findall(qn("w:tr"))
+    kept = [all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+                for p in tr.iter(qn("w:p"))) for tr in rows]
+    labels = [next((t.text for t in tr.iter(qn("w:t"))), "") for tr in rows]
+    last_of_group = {"8.属于行政查询事项", "3.补正后申请内容仍不明确",
+                     "5.要求行政机关确认或重新出具已获取信息"}
+    for row, keep, label in zip(rows, kept, labels, strict=True):
+        texts = "".join(t.text for t in row.iter(qn("w:t")))
+        if any(texts.startswith(x) or x in texts for x in last_of_group):
+            assert not keep, f"last row of a group ({label}) is kept with the next"
+    first_group_end = next(i for i, tr in enumerate(rows)
+                           if "8.属于行政查询事项" in "".join(t.text for t in tr.iter(qn("w:t"))))
+    assert all(kept[:first_group_end]), "the top block down to （三）'s last item stays together"
+    assert not kept[-1]
+    tops = [tc for tc in word._tbl.iter(qn("w:tc"))
+            if tc.find(f"{qn('w:tcPr')}/{qn('w:vAlign')}").get(qn("w:val")) == "top"]
+    top_texts = {"".join(t.text for t in tc.iter(qn("w:t"))) for tc in tops}
+    assert {"三、本年度办理结果", "（三）不予公开", "（五）不予处理"} <= top_texts
+
+
+@ALL
 def test_tables_fit_the_type_area_with_borders(fmt):
     for word in built(sample(fmt)).tables:
         tbl_pr = word._tbl.tblPr

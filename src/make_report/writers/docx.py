@@ -66,6 +66,8 @@ class _Writer:
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
+                    # the heading and its introductory sentence go with the table
+                    self.last.paragraph_format.keep_with_next = True
                     add_table(self.doc, table, self.report, self.styles)
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
