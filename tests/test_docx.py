@@ -219,7 +219,49 @@ def test_body_text_indent_and_fixed_line_pitch():
     ppr = built(sample(F2021)).styles["正文"].element.pPr
     assert ppr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
     spacing = ppr.find(qn("w:spacing"))
-    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("560", "exact")
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("579", "exact")
+    rpr_spacing = built(sample(F2021)).styles["正文"].element.rPr.find(qn("w:spacing"))
+    assert rpr_spacing.get(qn("w:val")) == "-5"  # 28 characters a line (GB/T 9704)
+
+
+def test_theme_font_language_is_chinese(tmp_path):
+    write_docx(sample(F2021), tmp_path / "r.docx")
+    with zipfile.ZipFile(tmp_path / "r.docx") as zf:
+        settings = zf.read("word/settings.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+
+
+@pytest.mark.parametrize(("builtin", "named", "font", "bold", "outline"), [
+    ("Title", "标题", "方正小标宋简体", False, None),
+    ("Heading 1", "一级标题", "黑体", False, "0"),
+    ("Heading 2", "二级标题", "楷体_GB2312", False, "1"),
+    ("Heading 3", "三级标题", "仿宋_GB2312", True, "2"),
+])
+def test_builtin_title_and_headings_are_the_official_ones(builtin, named, font, bold, outline):
+    """Word's navigation pane and table of contents follow the built-in styles: they look
+    official (no blue theme) and the report's named styles are based on them."""
+    doc = built(sample(F2021))
+    base, style = doc.styles[builtin], doc.styles[named]
+    assert style.base_style.style_id == base.style_id
+    for s in (base, style):
+        rfonts = s.element.rPr.rFonts
+        assert rfonts.get(qn("w:eastAsia")) == font and rfonts.get(qn("w:asciiTheme")) is None
+        assert s.font.color.rgb is None and s.font.color.theme_color is None
+        assert bool(s.font.bold) is bold
+        level = s.element.pPr.find(qn("w:outlineLvl"))
+        assert (level.get(qn("w:val")) if level is not None else None) == outline
+    assert base.font.size.pt == (22 if builtin == "Title" else 16)
+    assert base.element.pPr.find(qn("w:pBdr")) is None  # the template's rule under Title
+
+
+def test_numbered_lines_of_the_clerks_text_use_the_third_level_heading():
+    report = sample(F2021, overview=[Entry("(一)主动公开", [
+        "1.加强组织领导", "全年公开信息120条。", "2、完善工作机制。",
+        "3.加强培训。全年组织培训2次,参训80人次。", "1.5万元用于平台建设。"])])
+    doc = built(report)
+    assert body_texts(doc, "三级标题") == ["1.加强组织领导", "2、完善工作机制。"]
+    assert "3.加强培训。全年组织培训2次，参训80人次。" in body_texts(doc, "正文")
+    assert "1.5万元用于平台建设。" in body_texts(doc, "正文")
 
 
 def test_no_japanese_default_font_leaks(tmp_path):

@@ -184,3 +184,28 @@ def test_each_table_starts_on_the_page_of_its_heading(rendered, name):
         page = doc.pages[doc.page_of(_squeeze(section.title)) - 1]
         text = "".join(ln.text for ln in page.lines).replace(" ", "")
         assert _squeeze(first) in text, f"{name}: {section.title} and its table on two pages"
+
+
+SIGNED = ["2021", "2019", "hezuo", "zero", "long-agency", "200-every-row"]
+CHAR_MM = 16 * 25.4 / 72  # one 三号 character
+
+
+def _line(doc: Rendered, text: str):
+    last = doc.pages[-1]
+    return next(ln for ln in reversed(last.lines) if _squeeze(ln.text) == _squeeze(text))
+
+
+@pytest.mark.parametrize("name", SIGNED)
+def test_signature_is_centred_over_the_date(rendered, name):
+    """GB/T 9704 7.3.5.1: the date 4 characters in from the right (further in when a long
+    name needs it), the agency name centred over it, never nearer the edge than 2."""
+    doc = rendered[name]
+    from make_report.core.model import format_date
+
+    agency, date = _line(doc, doc.report.agency), _line(doc, format_date(doc.report.date))
+    assert agency.y0 < date.y0
+    centre = lambda ln: (ln.x0 + ln.x1) / 2  # noqa: E731
+    assert abs(centre(agency) - centre(date)) < 1.5, f"{name}: name not centred over date"
+    right_edge = 210 - MARGINS_MM["right"]
+    assert right_edge - date.x1 >= 4 * CHAR_MM - 1.5
+    assert right_edge - agency.x1 >= 2 * CHAR_MM - 1.5

@@ -15,6 +15,7 @@ from make_report.core.model import Report
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers.atomic import atomic_output
 from make_report.writers.html_tables import table_html
+from make_report.writers.signature import signature_layout
 
 BODY_FONTS = '"仿宋_GB2312", "仿宋", FangSong, FangSong_GB2312, STFangsong, SimSun, "宋体", serif'
 CSS = f"""
@@ -27,6 +28,8 @@ CSS = f"""
   font-family: "黑体", SimHei, "Noto Sans CJK SC", sans-serif; }}
 .mr-report h3 {{ margin: .3em 0; text-indent: 2em; font-size: 1em; font-weight: normal;
   font-family: "楷体_GB2312", "楷体", KaiTi, STKaiti, serif; }}
+.mr-report h4 {{ margin: 0; text-indent: 2em; font-size: 1em; font-weight: bold;
+  font-family: {BODY_FONTS}; }}
 .mr-report p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 .mr-report .mr-table {{ margin: .6em 0 1em; overflow-x: auto; }}
 .mr-report table {{ width: 100%; min-width: 36em; border-collapse: collapse;
@@ -41,8 +44,7 @@ CSS = f"""
 .mr-report td.mr-num {{ min-width: 2em; font-variant-numeric: tabular-nums; }}
 .mr-report .mr-caption {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }}
-.mr-report .mr-closing {{ margin-top: 2em; padding-right: 4em; text-align: right; }}
-.mr-report .mr-closing p {{ text-indent: 0; text-align: right; }}
+.mr-report .mr-closing {{ margin-top: 2em; text-align: right; }}
 """
 
 
@@ -84,6 +86,8 @@ def _body(report: Report, parts: Iterable[Part]) -> str:
                 out.append(f"<h2>{escape(text)}</h2>")
             case ("heading2", text):
                 out.append(f"<h3>{escape(text)}</h3>")
+            case ("heading3", text):
+                out.append(f"<h4>{escape(text)}</h4>")
             case ("paragraph", text):
                 out.extend(_paragraph(text))
             case ("table", table, caption):
@@ -91,11 +95,21 @@ def _body(report: Report, parts: Iterable[Part]) -> str:
             case ("end", _):
                 out.append("</section>")
             case ("closing", agency, date):
-                out.extend(('<div class="mr-closing">', *_paragraph(agency), *_paragraph(date),
-                            "</div>"))
+                out.extend(_closing(agency, date))
             case _:
                 raise ValueError(f"unknown report part {part[0]!r}")
     return "\n".join(out)
+
+
+def _closing(agency: str, date: str) -> list[str]:
+    """The signature as in Word (GB/T 9704 7.3.5): the agency centred over the date; the
+    places are inline styles, so they survive a content system that drops ``<style>``."""
+    layout = signature_layout(agency, date)
+    lines = [(agency, layout.agency_right), (date, layout.date_right)]
+    return ['<div class="mr-closing">',
+            *(f'<p style="text-indent:0;text-align:right;padding-right:{right:g}em">'
+              f"{escape(text)}</p>" for text, right in lines if text),
+            "</div>"]
 
 
 def _paragraph(text: str) -> list[str]:
