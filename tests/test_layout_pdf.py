@@ -209,3 +209,21 @@ def test_signature_is_centred_over_the_date(rendered, name):
     right_edge = 210 - MARGINS_MM["right"]
     assert right_edge - date.x1 >= 4 * CHAR_MM - 1.5
     assert right_edge - agency.x1 >= 2 * CHAR_MM - 1.5
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_page_numbers_sit_7_mm_below_the_text_area(rendered, name):
+    """GB/T 9704 7.5: ``— N —`` in 四号, its dashes 7 mm below the type area; odd pages on
+    the right, even pages on the left, one character in from the edge."""
+    for page in rendered[name].pages:
+        footer = page.footer(TEXT_BOTTOM_MM)
+        assert len(footer) == 1, f"{name} page {page.number}: {[ln.text for ln in footer]}"
+        number = footer[0]
+        assert number.text.replace(" ", "") == f"—{page.number}—"
+        dashes = (number.y0 + number.y1) / 2
+        assert dashes - TEXT_BOTTOM_MM == pytest.approx(7, abs=0.6)
+        quarter = 14 * 25.4 / 72
+        if page.number % 2:
+            assert 210 - MARGINS_MM["right"] - number.x1 == pytest.approx(quarter, abs=1)
+        else:
+            assert number.x0 - MARGINS_MM["left"] == pytest.approx(quarter, abs=1)
