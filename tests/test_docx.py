@@ -224,6 +224,11 @@ def test_body_text_indent_and_fixed_line_pitch():
     assert rpr_spacing.get(qn("w:val")) == "-5"  # 28 characters a line (GB/T 9704)
 
 
+def test_document_grid_keeps_the_line_pitch_without_a_character_grid():
+    grid = built(sample(F2021)).sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:linePitch")) == "579" and grid.get(qn("w:type")) is None
+
+
 def test_theme_font_language_is_chinese(tmp_path):
     write_docx(sample(F2021), tmp_path / "r.docx")
     with zipfile.ZipFile(tmp_path / "r.docx") as zf:

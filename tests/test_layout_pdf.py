@@ -9,6 +9,7 @@ page, the signature centred over the date, page numbers 7 mm below the text area
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -227,3 +228,22 @@ def test_page_numbers_sit_7_mm_below_the_text_area(rendered, name):
             assert 210 - MARGINS_MM["right"] - number.x1 == pytest.approx(quarter, abs=1)
         else:
             assert number.x0 - MARGINS_MM["left"] == pytest.approx(quarter, abs=1)
+
+
+def test_a_page_of_body_text_holds_22_lines_of_28_characters(rendered):
+    """GB/T 9704 5.2.2: 22 lines a page, 28 characters a line, filling the type area."""
+    doc = rendered["plain-text"]
+    page = doc.pages[1]  # all body text: the title and heading sit on page 1
+    lines = page.body(TEXT_BOTTOM_MM)
+    assert len(lines) == 22
+    pitches = [b.y0 - a.y0 for a, b in itertools.pairwise(lines)]
+    assert all(p == pytest.approx(28.95 * 25.4 / 72, abs=0.15) for p in pitches)
+    assert TEXT_BOTTOM_MM - lines[-1].y1 < 1.5, "the 22nd line ends at the foot of the type area"
+    assert lines[0].y0 - TEXT_TOP_MM < 4
+    full = [ln for ln in lines if not ln.text.endswith("。") and ln.x0 < MARGINS_MM["left"] + 1]
+    assert len(full) >= 15
+    assert {len(ln.text) for ln in full} == {28}
+    right_edge = 210 - MARGINS_MM["right"]
+    assert all(abs(ln.x1 - right_edge) < 1 for ln in full)
+    first_lines = [ln for ln in lines if ln.x0 > MARGINS_MM["left"] + 5]
+    assert first_lines and {len(ln.text) for ln in first_lines} == {26}  # 2 characters in

@@ -225,6 +225,20 @@ def setup_pages(doc: Document) -> None:
     section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.footer_distance = Mm(FOOTER_MM)
     section.gutter = Mm(0)
+    _set_line_pitch(section)
+
+
+def _set_line_pitch(section) -> None:
+    """The document grid's line pitch is the styles' (28.95 pt) but the grid stays off:
+    ``linesAndChars`` would double every character's width in LibreOffice, and the exact
+    line spacing and tightened characters of the styles already give 28 x 22."""
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = section._sectPr.makeelement(qn("w:docGrid"), {})
+        section._sectPr.append(grid)
+    grid.attrib.pop(qn("w:type"), None)
+    grid.attrib.pop(qn("w:charSpace"), None)
+    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
 
 
 def add_page_numbers(doc: Document) -> None:
