@@ -17,6 +17,9 @@ from make_report.writers.atomic import atomic_output
 from make_report.writers.html_tables import table_html
 from make_report.writers.signature import signature_layout
 
+INDENT = "text-indent:2em"
+"""Inline as well as in the style block: a content system may strip ``<style>``."""
+HEADING = f"{INDENT};font-size:1em"
 BODY_FONTS = '"仿宋_GB2312", "仿宋", FangSong, FangSong_GB2312, STFangsong, SimSun, "宋体", serif'
 CSS = f"""
 .mr-report {{ max-width: 52em; margin: 0 auto; padding: 1em 1.5em; color: #000;
@@ -79,15 +82,15 @@ def _body(report: Report, parts: Iterable[Part]) -> str:
     for part in parts:
         match part:
             case ("title", text):
-                out.append(f"<h1>{escape(text)}</h1>")
+                out.append(f'<h1 style="text-align:center">{escape(text)}</h1>')
             case ("section", section):
                 out.append(f'<section class="mr-section mr-{section.key}">')
             case ("heading1", text):
-                out.append(f"<h2>{escape(text)}</h2>")
+                out.append(f'<h2 style="{HEADING}">{escape(text)}</h2>')
             case ("heading2", text):
-                out.append(f"<h3>{escape(text)}</h3>")
+                out.append(f'<h3 style="{HEADING}">{escape(text)}</h3>')
             case ("heading3", text):
-                out.append(f"<h4>{escape(text)}</h4>")
+                out.append(f'<h4 style="{HEADING}">{escape(text)}</h4>')
             case ("paragraph", text):
                 out.extend(_paragraph(text))
             case ("table", table, caption):
@@ -113,4 +116,4 @@ def _closing(agency: str, date: str) -> list[str]:
 
 
 def _paragraph(text: str) -> list[str]:
-    return [f"<p>{escape(text)}</p>"] if text else []
+    return [f'<p style="{INDENT}">{escape(text)}</p>'] if text else []
