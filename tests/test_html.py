@@ -66,7 +66,7 @@ class Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         assert self.stack and self.stack[-1] == tag, (tag, self.stack)
         self.stack.pop()
-        if tag in ("h1", "h2", "h3", "p", "title", "caption", "style"):
+        if tag in ("h1", "h2", "h3", "h4", "p", "title", "caption", "style"):
             self.texts.append((tag, self.buf))
         if tag in ("td", "th") and self.cell:
             self.cell.text, self.cell = self.buf, None
