@@ -257,6 +257,10 @@ def test_builtin_title_and_headings_are_the_official_ones(builtin, named, font, 
         assert (level.get(qn("w:val")) if level is not None else None) == outline
     assert base.font.size.pt == (22 if builtin == "Title" else 16)
     assert base.element.pPr.find(qn("w:pBdr")) is None  # the template's rule under Title
+    link = base.element.find(qn("w:link")).get(qn("w:val"))
+    linked = next(s for s in doc.styles if s.style_id == link)
+    assert linked.element.rPr.rFonts.get(qn("w:eastAsia")) == font
+    assert linked.font.color.rgb is None and linked.font.color.theme_color is None
 
 
 def test_numbered_lines_of_the_clerks_text_use_the_third_level_heading():

@@ -168,6 +168,7 @@ def _add_style(doc: Document, spec: StyleSpec, restyle_builtin: bool):
         if restyle_builtin:
             _clear(base)
             _apply(StyleFactory(base), spec)
+            _restyle_linked(doc, base, spec)
         style.base_style = StyleFactory(base)
     return _apply(style, spec)
 
@@ -180,6 +181,21 @@ def _builtin(doc: Document, spec: StyleSpec):
     return next((st for st in doc.styles.element.findall(qn("w:style"))
                  if st.get(qn("w:type")) == "paragraph"
                  and (st.name_val or "").lower() == want), None)
+
+
+def _restyle_linked(doc: Document, base, spec: StyleSpec) -> None:
+    """The character style Word links to a heading (Heading1Char) gets its font too."""
+    link = base.find(qn("w:link"))
+    target = None if link is None else link.get(qn("w:val"))
+    linked = next((st for st in doc.styles.element.findall(qn("w:style"))
+                   if st.get(qn("w:styleId")) == target), None)
+    if linked is None:
+        return
+    _clear(linked)
+    style = StyleFactory(linked)
+    style.font.size = Pt(spec.size)
+    style.font.bold = spec.bold
+    ooxml.set_style_fonts(style, spec.font)
 
 
 def _clear(style_element) -> None:
