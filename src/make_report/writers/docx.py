@@ -45,9 +45,16 @@ def build_document(report: Report, *, templates: Path | None = None,
                    where: Mapping[str, str] | None = None, sealed: bool = True) -> Document:
     """The whole report as a python-docx Document, not yet saved."""
     doc, styles = docx_styles.prepared_base(reference_docx)
-    _Writer(doc, report, styles, sealed).write(report_parts(report, templates=templates, where=where))
-    _set_properties(doc, report)
+    lay_out(doc, report, styles, report_parts(report, templates=templates, where=where),
+            sealed=sealed)
+    set_properties(doc, report)
     return doc
+
+
+def lay_out(doc: Document, report: Report, styles: dict[str, str], parts: Iterable[Part],
+            *, sealed: bool = True) -> None:
+    """Append the parts to the document's body with the named styles ``styles`` maps."""
+    _Writer(doc, report, styles, sealed).write(parts)
 
 
 class _Writer:
@@ -56,6 +63,7 @@ class _Writer:
     def __init__(self, doc: Document, report: Report, styles: dict[str, str],
                  sealed: bool = True) -> None:
         self.doc, self.report, self.styles, self.sealed = doc, report, styles, sealed
+        self.last: Paragraph | None = None
 
     def write(self, parts: Iterable[Part]) -> None:
         for part in parts:
@@ -71,8 +79,7 @@ class _Writer:
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
-                    # the heading and its introductory sentence go with the table
-                    self.last.paragraph_format.keep_with_next = True
+                    self._keep_with_next()  # the heading and its sentence go with the table
                     add_table(self.doc, table, self.report, self.styles)
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
@@ -88,26 +95,32 @@ class _Writer:
         if len(agency + rest) <= TITLE_CHARS or len(agency) > TITLE_CHARS or not agency:
             self.paragraph(title, "标题")
             return
-        self.paragraph(agency, "标题").add_run().add_break()
-        self.last.add_run(rest)
+        first = self.paragraph(agency, "标题")
+        first.add_run().add_break()
+        first.add_run(rest)
 
     def closing(self, agency: str, date: str) -> None:
         """Agency and date one blank line below the text, kept on the page of the last
         paragraph (never alone), placed as GB/T 9704 7.3.5 says (``signature_layout``)."""
         layout = signature_layout(agency, date, sealed=self.sealed)
         for text in ("", agency):
-            self.last.paragraph_format.keep_with_next = True
+            self._keep_with_next()
             self.paragraph(text, "落款")
         self._indent_right(layout.agency_right)
         if date:
-            self.last.paragraph_format.keep_with_next = True
+            self._keep_with_next()
             self.paragraph(date, "落款")
             self._indent_right(layout.date_right)
 
     def _indent_right(self, chars: float) -> None:
         """The one direct format of the report: where a signature line sits depends on
         the lengths of the name and the date, which no style can know."""
-        ooxml.set_side_indent_chars(self.last._p.get_or_add_pPr(), "right", chars, 16)
+        if self.last is not None:
+            ooxml.set_side_indent_chars(self.last._p.get_or_add_pPr(), "right", chars, 16)
+
+    def _keep_with_next(self) -> None:
+        if self.last is not None:
+            self.last.paragraph_format.keep_with_next = True
 
     def paragraph(self, text: str, style: str) -> Paragraph:
         p = self.doc.add_paragraph()
@@ -118,7 +131,7 @@ class _Writer:
         return p
 
 
-def _set_properties(doc: Document, report: Report) -> None:
+def set_properties(doc: Document, report: Report) -> None:
     """File > Properties shows the report, not python-docx's leftovers."""
     props = doc.core_properties
     props.title = report.title
