@@ -60,6 +60,8 @@ def _plain_text() -> Report:
     fmt = FORMATS["2021"]
     report = Report(fmt, "某县人民政府", 2024, dt.date(2025, 1, 20), values=zero_values(fmt))
     report.narrative["overview"] = [Entry(None, [PLAIN * 6 + "。"] * 4)]
+    report.narrative["problems"] = [Entry("(一)存在的主要问题", [
+        "1.公开质量有待提高", PLAIN * 2 + "。", "2.改进措施", PLAIN + "。"])]
     return report
 
 
@@ -247,3 +249,20 @@ def test_a_page_of_body_text_holds_22_lines_of_28_characters(rendered):
     assert all(abs(ln.x1 - right_edge) < 1 for ln in full)
     first_lines = [ln for ln in lines if ln.x0 > MARGINS_MM["left"] + 5]
     assert first_lines and {len(ln.text) for ln in first_lines} == {26}  # 2 characters in
+
+
+HALF_NEXT_TO_CHINESE = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_no_half_width_punctuation_next_to_chinese_on_any_page(rendered, name):
+    """The examples held 70-80 half-width marks next to Chinese text; now none."""
+    bad = [(page.number, ln.text) for page in rendered[name].pages for ln in page.lines
+           if HALF_NEXT_TO_CHINESE.search(ln.text)]
+    assert not bad, f"{name}: {bad[:5]}"
+
+
+def test_numbered_lines_of_the_clerks_text_are_third_level_headings(rendered):
+    doc = rendered["plain-text"]
+    assert doc.page_of("1.公开质量有待提高") and doc.page_of("2.改进措施")
+    assert "1.公开质量有待提高" in _headings(doc.report)
