@@ -67,7 +67,9 @@ def test_every_label_of_the_format_is_full_width(fmt_id):
 
 def test_workbook_labels_are_full_width(tmp_path):
     path = tmp_path / "w.xlsx"
-    write_workbook(FORMATS["2021"], path, consistent_report(FORMATS["2021"], seed=1))
+    report = consistent_report(FORMATS["2021"], seed=1)
+    report.narrative = {}  # the clerks' own text is theirs; the labels and hints are ours
+    write_workbook(FORMATS["2021"], path, report)
     wb = openpyxl.load_workbook(path)
     bad = [f"{ws.title}!{c.coordinate}: {c.value}" for ws in wb for row in ws.iter_rows()
            for c in row if isinstance(c.value, str) and not c.value.startswith("=")
@@ -125,3 +127,17 @@ def test_web_page_has_no_half_width_marks_next_to_chinese():
     text = re.sub(r"<style>.*?</style>|<[^>]+>", "\n", html, flags=re.S)
     assert not _chinese_texts(text.splitlines())
     assert "第二十条第（一）项" in text and "（一）主动公开" in text
+
+
+def test_a_workbook_hint_pasted_with_half_width_marks_is_still_a_leftover():
+    """The content check (C1) folds both forms: an older workbook's hint still counts."""
+    from make_report.checks.validate import validate
+    from make_report.core.layout import META_HINT
+    from make_report.core.synthetic import consistent_narrative
+
+    report = consistent_report(FORMATS["2021"], seed=5)
+    report.narrative = consistent_narrative()
+    old_hint = META_HINT.translate(str.maketrans("（），", "(),"))
+    assert old_hint != META_HINT
+    report.lead = old_hint
+    assert [f.rule for f in validate(report) if f.rule == "C1"] == ["C1"]

@@ -107,7 +107,7 @@ def check_content(report: Report, cells: Mapping[str, Location] | None = None,
 # --- C1, C2: leftovers ---
 
 def check_leftovers(report: Report, pars: Sequence[Paragraph], places: Places) -> Iterator[Finding]:
-    hints = [_squash(h) for h in hint_texts(report.format)]
+    hints = [_fold(h) for h in hint_texts(report.format)]
     if report.agency and (m := PLACEHOLDER.search(report.agency)):
         yield finding("C1", found=m.group(0), **places.meta("agency", "机关名称"))
     for par in pars:
@@ -122,7 +122,7 @@ def check_leftovers(report: Report, pars: Sequence[Paragraph], places: Places) -
 def _leftover(text: str, hints: Sequence[str]) -> str | None:
     if m := PLACEHOLDER.search(text):
         return m.group(0)
-    flat = _squash(text)
+    flat = _fold(text)
     for hint in hints:
         if hint in flat or (len(flat) >= data.HINT_MIN_CHARS and flat in hint):
             return _cut(text, 30)
@@ -130,9 +130,13 @@ def _leftover(text: str, hints: Sequence[str]) -> str | None:
 
 
 def _squash(text: str) -> str:
-    """Spaces gone and full-width forms folded (NFKC): a hint pasted from an older
-    workbook with half-width brackets is the same leftover."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", text)
+
+
+def _fold(text: str) -> str:
+    """Squashed, full-width forms folded (NFKC): a hint pasted from an older workbook with
+    half-width brackets is the same leftover."""
+    return _squash(unicodedata.normalize("NFKC", text))
 
 
 def _cut(text: str, n: int) -> str:

@@ -223,8 +223,8 @@ def ratios(applications: GridTable) -> tuple[Ratio, ...]:
     return tuple(out)
 
 
-NARRATIVE_HINT = ("每个二级标题占一行(A列),其下每段文字占一行(B列);"
-                  "可增删行,标题可改。段落中可用 {{ 依申请.本年新收.总计 }} 等引用表格数字。")
+NARRATIVE_HINT = ("每个二级标题占一行（A列），其下每段文字占一行（B列）；"
+                  "可增删行，标题可改。段落中可用 {{ 依申请.本年新收.总计 }} 等引用表格数字。")
 
 
 def sections(overview_topics: tuple[str, ...], problems: tuple[str, ...],
@@ -270,6 +270,6 @@ FORMAT = Format(
     equations=(*applications_equations(OTHER_ROWS_2021), R1),
     year_rules=(carried_over(APPLICATIONS_2021), Y2),
     claims=CLAIMS_2021,
-    key_figures=(*FIGURES, Figure("行政事业性收费(万元)", ("active_disclosure.fees_10k_yuan",))),
+    key_figures=(*FIGURES, Figure("行政事业性收费（万元）", ("active_disclosure.fees_10k_yuan",))),
     ratios=ratios(APPLICATIONS_2021),
 )
