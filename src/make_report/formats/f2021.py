@@ -218,7 +218,7 @@ def ratios(applications: GridTable) -> tuple[Ratio, ...]:
         if row.path[0] == RESULTS and row.key != "total_handled":
             groups.setdefault(row.path[1], []).append(f"applications.{row.key}.6")
     for label, keys in groups.items():
-        name = re.sub(r"^\([一二三四五六七八九十]+\)|\(.*\)$", "", label)
+        name = re.sub(r"^[(（][一二三四五六七八九十]+[)）]|[(（].*[)）]$", "", label)
         out.append(Ratio(f"{name}占比", tuple(keys), total))
     return tuple(out)
 
