@@ -20,6 +20,7 @@ from make_report.narrative.parts import Part, report_parts
 from make_report.writers import docx_styles, ooxml
 from make_report.writers.docx_tables import add_table
 from make_report.writers.signature import signature_layout
+from make_report.writers.stamp import save_docx
 
 TITLE_CHARS = 20
 
@@ -33,8 +34,6 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
     ``sealed=False`` places the signature as for a report without a seal (GB/T 9704 7.3.5.2).
     """
-    from make_report.app.output import save_docx
-
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
                          where=where, sealed=sealed)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
