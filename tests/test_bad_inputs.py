@@ -320,7 +320,7 @@ def build_only(name, make, message, code=2, **kw) -> Case:
 
 F20 = f"{TABLE}!F20 1.本机关不掌握相关政府信息·科研机构 "
 D8 = f"{TABLE}!D8 一、本年新收政府信息公开申请数量·自然人 "
-FEES = "二、主动公开!B18 行政事业性收费·本年收费金额(单位:万元) "
+FEES = "二、主动公开!B18 行政事业性收费·本年收费金额（单位：万元） "
 DATE_HINT = "。Excel 会把 1/2 这样的输入变成日期,请把单元格格式改为“常规”后重新填写数字"
 SANDBOX = f"{TEXT}!B5 模板中有不允许的操作:模板只能引用报告中的数字和文字,不能访问"
 TOO_MUCH = f"{TEXT}!B5 模板无法计算:"
@@ -351,7 +351,7 @@ CASES = [
     unusable("data rows merged", with_book(lambda wb: wb[TABLE].merge_cells("D12:D13")),
              f"{IN}:{TABLE}!D12:D13 合并了填写数字的单元格。请取消合并,每个格子填写一个数字。"),
     unusable("row deleted", with_book(lambda wb: wb[TABLE].delete_rows(12)),
-             f"{IN}:{TABLE}!B12 应为“(三)不予公开”,实为“”。" + RESTRUCTURED),
+             f"{IN}:{TABLE}!B12 应为“（三）不予公开”,实为“”。" + RESTRUCTURED),
     unusable("row inserted", with_book(lambda wb: wb[TABLE].insert_rows(9)),
              f"{IN}:{TABLE}!A9 应为“二、上年结转政府信息公开申请数量”,实为“”。" + RESTRUCTURED),
     unusable("column deleted", with_book(lambda wb: wb[TABLE].delete_cols(5)),
@@ -399,8 +399,8 @@ CASES = [
     unusable("year before any format", with_cells("基本信息", B5=2018, B6=None),
              f"{IN}:2018年不在任何官方格式的适用年度内(2019年起)"),
     unusable("year and format disagree", with_cells("基本信息", B5=2020),
-             f"{IN}:工作簿是2021年版格式(国办公开办函〔2021〕30号)的版式,但报告年度为2020年,"
-             "应使用2019年试行格式(国办公开办函〔2019〕60号)。"
+             f"{IN}:工作簿是2021年版格式（国办公开办函〔2021〕30号）的版式,但报告年度为2020年,"
+             "应使用2019年试行格式（国办公开办函〔2019〕60号）。"
              "请用 make-report template --year 2020 生成新的工作簿,或加 --format 2021 强制按2021年格式处理。"),
     # --- narrative cells that try to reach Python
     finding("template reaching for __class__",

@@ -114,3 +114,26 @@ def test_template_data_then_export_gives_the_same_json(tmp_path, capsys, name):
     if not original.get("lead"):
         original.pop("lead", None)
     assert exported == original
+
+
+def test_unsealed_report_signs_as_gb_t_9704_7_3_5_2(tmp_path):
+    import datetime as dt
+
+    import docx
+    from docx.oxml.ns import qn
+
+    report = consistent_report(FORMATS["2021"], seed=4, agency="某县人民政府办公室信息公开科")
+    report.year, report.date = 2024, dt.date(2025, 1, 20)
+    path = tmp_path / "w.xlsx"
+    write_workbook(report.format, path, report)
+
+    def right_chars(out: Path) -> list[int]:
+        doc = docx.Document(str(out))
+        lines = [p for p in doc.paragraphs if p.text in (report.agency, "2025年1月20日")][-2:]
+        return [int(p._p.pPr.find(qn("w:ind")).get(qn("w:rightChars"))) for p in lines]
+
+    assert main([str(path), "-o", str(tmp_path / "sealed.docx")]) == 0
+    assert main([str(path), "-o", str(tmp_path / "unsealed.docx"), "--unsealed"]) == 0
+    sealed, unsealed = right_chars(tmp_path / "sealed.docx"), right_chars(tmp_path / "unsealed.docx")
+    assert sealed[1] >= 400 and sealed != unsealed  # sealed: the date at least 4 in
+    assert unsealed[0] == 200  # unsealed: the name 2 characters in, the date under it

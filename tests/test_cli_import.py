@@ -23,8 +23,8 @@ def test_check_audits_a_published_report_with_its_table_labels(capsys):
     errors = [(f["rule"], f["row"], f["column"], f["message"]) for f in found["findings"]
               if f["severity"] == "error"]
     assert errors[:2] == [
-        ("A2", "total_handled", 0, "表三 (七)总计·自然人 应为 6(各项之和),实为 0"),
-        ("A2", "total_handled", 6, "表三 (七)总计·总计 应为 6(各项之和),实为 0"),
+        ("A2", "total_handled", 0, "表三 （七）总计·自然人 应为 6(各项之和),实为 0"),
+        ("A2", "total_handled", 6, "表三 （七）总计·总计 应为 6(各项之和),实为 0"),
     ]
     assert [e[0] for e in errors] == ["A2", "A2", "A3", "A3", "R1", "R1"]
 

@@ -211,7 +211,7 @@ def test_an_unusual_ratio_is_an_info_only_over_enough_cases():
     found = [f for f in validate(r) if f.rule == "C13"]
     # 实质公开率 2/10 sits on the limit (20%): not flagged; 不予公开 8/10 is
     assert [(f.severity, f.message) for f in found] == [
-        ("info", "表三 (七)总计·总计 不予公开占比为 80%(8/10),高于30%,请核对")]
+        ("info", "表三 （七）总计·总计 不予公开占比为 80%(8/10),高于30%,请核对")]
     r = applications(report(), granted=1, withheld=9)
     assert [f.found for f in validate(r) if f.rule == "C13"] == [Decimal("0.1"), Decimal("0.9")]
     small = applications(report(), granted=0, withheld=data.RATIO_MIN_SAMPLE - 1)
@@ -433,9 +433,9 @@ FEE_000 = ("行政事业性收费\n\n0\n", "行政事业性收费\n\n{}\n")
      ("C8", "一、总体情况 (二)依申请公开情况 第1段 写的信息处理费金额为 “信息处理费300元”,"
             "六、其他需要报告的事项 写的是 “信息处理费200元”,前后不一致")),
     ("more/02_hongze_qu_2023.txt", [],
-     ("C13", "表三 (七)总计·总计 实质公开率为 19%(4/21),低于20%,请核对")),
+     ("C13", "表三 （七）总计·总计 实质公开率为 19%(4/21),低于20%,请核对")),
     (MALUGOU, [(FEE_000[0], FEE_000[1].format(20000))],
-     ("C14", "表二 行政事业性收费·本年收费金额(单位:万元) 为 20000 万元,"
+     ("C14", "表二 行政事业性收费·本年收费金额（单位：万元） 为 20000 万元,"
              "乡镇、街道的金额达到 10000 万元已不合常理,疑似按元填写")),
     (MALUGOU, [(FEE_000[0], FEE_000[1].format(350)),
                ("全镇没有发生与政府信息公开相关的收费。", "全镇行政事业性收费350元,未收取信息处理费。")],

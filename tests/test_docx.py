@@ -97,7 +97,7 @@ def test_hand_checked_positions_in_the_2021_tables():
     report.values["review_litigation.litigation_after_review.4"] = 77
     cells = resolve(built(report).tables[1])
     assert cells[(26, 9)][0] == "4242"  # (七)总计 row, 总计 column
-    assert cells[(26, 2)][0] == "(七)总计"
+    assert cells[(26, 2)][0] == "（七）总计"
     assert cells[(27, 0)][0] == "四、结转下年度继续办理"
     assert cells[(0, 3)][0] == cells[(0, 9)][0] == "申请人情况"
     table4 = resolve(built(report).tables[2])
@@ -134,6 +134,31 @@ def test_header_rows_repeat_and_no_row_splits(fmt):
         n = table_grid(table).header_rows
         assert header == [i < n for i in range(len(rows))]
         assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
+
+
+@ALL
+def test_table_three_keeps_its_top_block_and_each_group_together(fmt):
+    """keepNext on every row of a group but its last; long labels read from the top."""
+    doc = built(sample(fmt))
+    word = doc.tables[[t.key for t in fmt.tables].index("applications")]
+    rows = word._tbl.findall(qn("w:tr"))
+    kept = [all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+                for p in tr.iter(qn("w:p"))) for tr in rows]
+    labels = [next((t.text for t in tr.iter(qn("w:t"))), "") for tr in rows]
+    last_of_group = {"8.属于行政查询事项", "3.补正后申请内容仍不明确",
+                     "5.要求行政机关确认或重新出具已获取信息"}
+    for row, keep, label in zip(rows, kept, labels, strict=True):
+        texts = "".join(t.text for t in row.iter(qn("w:t")))
+        if any(texts.startswith(x) or x in texts for x in last_of_group):
+            assert not keep, f"last row of a group ({label}) is kept with the next"
+    first_group_end = next(i for i, tr in enumerate(rows)
+                           if "8.属于行政查询事项" in "".join(t.text for t in tr.iter(qn("w:t"))))
+    assert all(kept[:first_group_end]), "the top block down to （三）'s last item stays together"
+    assert not kept[-1]
+    tops = [tc for tc in word._tbl.iter(qn("w:tc"))
+            if tc.find(f"{qn('w:tcPr')}/{qn('w:vAlign')}").get(qn("w:val")) == "top"]
+    top_texts = {"".join(t.text for t in tc.iter(qn("w:t"))) for tc in tops}
+    assert {"三、本年度办理结果", "（三）不予公开", "（五）不予处理"} <= top_texts
 
 
 @ALL
@@ -194,7 +219,58 @@ def test_body_text_indent_and_fixed_line_pitch():
     ppr = built(sample(F2021)).styles["正文"].element.pPr
     assert ppr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
     spacing = ppr.find(qn("w:spacing"))
-    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("560", "exact")
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("579", "exact")
+    rpr_spacing = built(sample(F2021)).styles["正文"].element.rPr.find(qn("w:spacing"))
+    assert rpr_spacing.get(qn("w:val")) == "-5"  # 28 characters a line (GB/T 9704)
+
+
+def test_document_grid_keeps_the_line_pitch_without_a_character_grid():
+    grid = built(sample(F2021)).sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:linePitch")) == "579" and grid.get(qn("w:type")) is None
+
+
+def test_theme_font_language_is_chinese(tmp_path):
+    write_docx(sample(F2021), tmp_path / "r.docx")
+    with zipfile.ZipFile(tmp_path / "r.docx") as zf:
+        settings = zf.read("word/settings.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+
+
+@pytest.mark.parametrize(("builtin", "named", "font", "bold", "outline"), [
+    ("Title", "标题", "方正小标宋简体", False, None),
+    ("Heading 1", "一级标题", "黑体", False, "0"),
+    ("Heading 2", "二级标题", "楷体_GB2312", False, "1"),
+    ("Heading 3", "三级标题", "仿宋_GB2312", True, "2"),
+])
+def test_builtin_title_and_headings_are_the_official_ones(builtin, named, font, bold, outline):
+    """Word's navigation pane and table of contents follow the built-in styles: they look
+    official (no blue theme) and the report's named styles are based on them."""
+    doc = built(sample(F2021))
+    base, style = doc.styles[builtin], doc.styles[named]
+    assert style.base_style.style_id == base.style_id
+    for s in (base, style):
+        rfonts = s.element.rPr.rFonts
+        assert rfonts.get(qn("w:eastAsia")) == font and rfonts.get(qn("w:asciiTheme")) is None
+        assert s.font.color.rgb is None and s.font.color.theme_color is None
+        assert bool(s.font.bold) is bold
+        level = s.element.pPr.find(qn("w:outlineLvl"))
+        assert (level.get(qn("w:val")) if level is not None else None) == outline
+    assert base.font.size.pt == (22 if builtin == "Title" else 16)
+    assert base.element.pPr.find(qn("w:pBdr")) is None  # the template's rule under Title
+    link = base.element.find(qn("w:link")).get(qn("w:val"))
+    linked = next(s for s in doc.styles if s.style_id == link)
+    assert linked.element.rPr.rFonts.get(qn("w:eastAsia")) == font
+    assert linked.font.color.rgb is None and linked.font.color.theme_color is None
+
+
+def test_numbered_lines_of_the_clerks_text_use_the_third_level_heading():
+    report = sample(F2021, overview=[Entry("(一)主动公开", [
+        "1.加强组织领导", "全年公开信息120条。", "2、完善工作机制。",
+        "3.加强培训。全年组织培训2次,参训80人次。", "1.5万元用于平台建设。"])])
+    doc = built(report)
+    assert body_texts(doc, "三级标题") == ["1.加强组织领导", "2、完善工作机制。"]
+    assert "3.加强培训。全年组织培训2次，参训80人次。" in body_texts(doc, "正文")
+    assert "1.5万元用于平台建设。" in body_texts(doc, "正文")
 
 
 def test_no_japanese_default_font_leaks(tmp_path):

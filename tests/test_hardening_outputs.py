@@ -21,7 +21,7 @@ def test_an_edited_web_page_is_protected_like_the_document(tmp_path, capsys):
     assert main([str(source), "-o", str(out), "--html"]) == 0
     page = tmp_path / "报告.html"
     assert main([str(source), "-o", str(out), "--html"]) == 0  # unedited: replaced
-    page.write_text(page.read_text(encoding="utf-8").replace("<h1>", "<h1>改:"), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1 style=\"text-align:center\">", "<h1 style=\"text-align:center\">改:"), encoding="utf-8")
     edited, before = page.read_bytes(), out.read_bytes()
     capsys.readouterr()
     assert main([str(source), "-o", str(out), "--html"]) == 2

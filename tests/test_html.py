@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -64,7 +66,7 @@ class Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         assert self.stack and self.stack[-1] == tag, (tag, self.stack)
         self.stack.pop()
-        if tag in ("h1", "h2", "h3", "p", "title", "caption", "style"):
+        if tag in ("h1", "h2", "h3", "h4", "p", "title", "caption", "style"):
             self.texts.append((tag, self.buf))
         if tag in ("td", "th") and self.cell:
             self.cell.text, self.cell = self.buf, None
@@ -139,7 +141,7 @@ def test_page_is_self_contained_chinese_and_script_free(fmt):
 def test_section_headings_in_official_order(fmt):
     page = parse(render_html(full_report(fmt)))
     assert page.of("h2") == [s.title for s in fmt.sections]
-    assert page.of("h3") == ["(一)主动公开"]
+    assert page.of("h3") == ["（一）主动公开"]
 
 
 @ALL
@@ -190,7 +192,7 @@ def test_header_cells_carry_scope(fmt):
         if table.key == "review_litigation":
             assert labels["行政诉讼"] == "colgroup"
         if table.key == "active_disclosure":
-            assert labels["第二十条第(一)项"] == "colgroup"
+            assert labels["第二十条第（一）项"] == "colgroup"
             assert labels["信息内容"] == "col"
     assert len(page.of("caption")) == len(fmt.tables)
 
@@ -204,7 +206,7 @@ def test_markup_in_names_and_narrative_is_shown_not_run(fmt):
     assert "<script" not in html
     assert not any(t == "script" for t, _ in page.tags)
     assert page.of("h1") == [f"{EVIL}&镇{report.year}年政府信息公开工作年度报告"]
-    assert f"(一){EVIL}" in page.of("h3")
+    assert f"（一）{EVIL}" in page.of("h3")
     assert f"问题 {EVIL} \"引号\" & 'x'" in page.of("p")
     assert page.of("p")[-2:] == [f"{EVIL}&镇", "2024年1月4日"]
 
@@ -270,3 +272,67 @@ def test_a_real_browser_renders_the_page(fmt, tmp_path):
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 60_000, "a page of text and tables compresses to far more than this"
+
+
+MEASURE = """<script>
+const out = [];
+for (const c of document.querySelectorAll("th, td")) {
+  const s = getComputedStyle(c);
+  out.push(["cell", s.borderTopWidth, s.borderLeftWidth, s.borderTopStyle, s.paddingLeft,
+            s.fontWeight, s.textAlign].join("|"));
+}
+for (const t of document.querySelectorAll("table")) {
+  out.push(["table", getComputedStyle(t).borderCollapse].join("|"));
+}
+for (const c of document.querySelectorAll("caption")) {
+  out.push(["caption", c.getBoundingClientRect().height].join("|"));
+}
+for (const p of document.querySelectorAll("article > section > p, article > section > h2")) {
+  out.push(["indent", getComputedStyle(p).textIndent].join("|"));
+}
+out.push(["h1", getComputedStyle(document.querySelector("h1")).textAlign].join("|"));
+const pre = document.createElement("pre");
+pre.id = "measured";
+pre.textContent = out.join("\\n");
+document.body.appendChild(pre);
+</script>"""
+
+
+@ALL
+def test_tables_stay_ruled_when_a_website_strips_the_style_block(fmt, tmp_path):
+    """A content system that drops ``<style>`` keeps inline styles and attributes: in a real
+    browser every cell still has its border and padding, the caption stays hidden."""
+    browser = _chromium()
+    html = render_html(full_report(fmt))
+    stripped = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    assert "<style" not in stripped
+    page = tmp_path / "stripped.html"
+    page.write_text(stripped.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+           "--dump-dom", page.as_uri()]
+    done = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    dom = done.stdout.decode()
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, flags=re.S)
+    assert found, done.stderr.decode(errors="replace")[-2000:]
+    rows = [line.split("|") for line in unescape(found.group(1)).splitlines()]
+    cells = [r[1:] for r in rows if r[0] == "cell"]
+    assert len(cells) > 100
+    for top, left, style, padding, weight, align in cells:
+        assert float(top.removesuffix("px")) >= 1 and float(left.removesuffix("px")) >= 1
+        assert style == "solid" and float(padding.removesuffix("px")) > 0
+        assert weight == "400" and align in {"center", "left"}
+    assert {r[1] for r in rows if r[0] == "table"} == {"collapse"}
+    assert all(float(r[1]) <= 1 for r in rows if r[0] == "caption")
+    indents = [r[1] for r in rows if r[0] == "indent"]
+    assert indents and set(indents) == {"32px"}
+    assert [r[1] for r in rows if r[0] == "h1"] == ["center"]
+
+
+def test_numbered_lines_become_third_level_headings_as_in_word():
+    report = full_report(FORMATS["2021"])
+    report.narrative["problems"] = [Entry("(一)存在的主要问题", ["1.公开质量有待提高", "正文。"])]
+    page = parse(render_html(report))
+    assert page.of("h4") == ["1.公开质量有待提高"]
+    assert "（一）存在的主要问题" in page.of("h3")

@@ -153,7 +153,7 @@ def test_html_blank_cell_is_unread_with_a_warning(tmp_path):
     path.write_text(_html_page(report, blank=blank), encoding="gb18030")
     result = import_report(path)
     assert result.unread == [blank] and result.blank == [blank]
-    assert any(f.rule == "I1" and "(一)予以公开·自然人" in f.message for f in result.findings)
+    assert any(f.rule == "I1" and "（一）予以公开·自然人" in f.message for f in result.findings)
 
 
 # --- Word ---------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
 
 EXAMPLE = Path(__file__).parents[1] / "example_inputs" / "data" / "示例县2024_完整示例.json"
-FEES = "JSON active_disclosure/fees_10k_yuan 行政事业性收费·本年收费金额(单位:万元) "
-GRANTED = "JSON applications/granted/3 (一)予以公开·社会公益组织 "
+FEES = "JSON active_disclosure/fees_10k_yuan 行政事业性收费·本年收费金额（单位：万元） "
+GRANTED = "JSON applications/granted/3 （一）予以公开·社会公益组织 "
 FMT = FORMATS["2021"]
 AMOUNT = FMT.field_map["active_disclosure.fees_10k_yuan"]
 COUNT = FMT.field_map["applications.granted.3"]

@@ -51,7 +51,7 @@ def test_number_typed_as_text_is_accepted_with_a_warning(filled):
     value = api.read(filled).report.values["applications.granted.0"]
     edit(filled, SHEET, D10=f" {value} ")
     assert problems(filled) == [("N2", "warning", ("D10",),
-                                 f"{SHEET}!D10 (一)予以公开·自然人 是文本“{value}”,已按数字读取")]
+                                 f"{SHEET}!D10 （一）予以公开·自然人 是文本“{value}”,已按数字读取")]
     assert api.read(filled).report.values["applications.granted.0"] == value
 
 
@@ -108,7 +108,7 @@ def test_deleted_row_is_unusable(filled):
     wb = openpyxl.load_workbook(filled)
     wb[SHEET].delete_rows(12)
     wb.save(filled)
-    with pytest.raises(InputError, match=r"三、依申请公开!B12 应为“\(三\)不予公开”,实为“”。表格的行或列被插入、删除"):
+    with pytest.raises(InputError, match=r"三、依申请公开!B12 应为“（三）不予公开”,实为“”。表格的行或列被插入、删除"):
         api.check(filled)
 
 

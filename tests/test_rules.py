@@ -45,9 +45,9 @@ def test_a2_message_reads_as_the_spec_example():
     report.values["applications.total_handled.5"] += 5
     a2 = [f for f in validate(report, cells_of(report.format)) if f.rule == "A2"]
     assert [f.message for f in a2] == [
-        f"三、依申请公开!I31 (七)总计·其他 应为 {report.values['applications.total_handled.5'] - 5}"
+        f"三、依申请公开!I31 （七）总计·其他 应为 {report.values['applications.total_handled.5'] - 5}"
         f"(各项之和),实为 {report.values['applications.total_handled.5']}",
-        f"三、依申请公开!J31 (七)总计·总计 应为 {expected}(各项之和),实为 {expected + 5}",
+        f"三、依申请公开!J31 （七）总计·总计 应为 {expected}(各项之和),实为 {expected + 5}",
     ]
     assert (a2[1].expected, a2[1].found, a2[1].row, a2[1].column) == \
         (expected, expected + 5, "total_handled", 6)

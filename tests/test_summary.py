@@ -76,18 +76,18 @@ def test_one_line_per_file_with_key_figures_and_verdict(book, items):
         assert line["本年新收申请"] == item.report.value("applications.new_received.6")
         assert line["予以公开"] == item.report.value("applications.granted.6")
         assert line["部分公开"] == item.report.value("applications.partially_granted.6")
-        assert line["行政诉讼(总计)"] == (item.report.value("review_litigation.litigation_direct.4")
+        assert line["行政诉讼（总计）"] == (item.report.value("review_litigation.litigation_direct.4")
                                       + item.report.value("review_litigation.litigation_after_review.4"))
         assert (line["错误数"], line["警告数"]) == (len(item.findings.errors),
                                                  len(item.findings.warnings))
-    assert lines[0]["行政事业性收费(万元)"] == 12.34
-    assert lines[3]["行政事业性收费(万元)"] is None, "the 2019 format has no 收费金额"
+    assert lines[0]["行政事业性收费（万元）"] == 12.34
+    assert lines[3]["行政事业性收费（万元）"] is None, "the 2019 format has no 收费金额"
     assert lines[2]["错误数"] > 0
 
 
 def test_amounts_are_numbers_showing_their_own_decimals(book):
     ws = book["汇总"]
-    col = MAIN_HEADERS.index("行政事业性收费(万元)") + 1
+    col = MAIN_HEADERS.index("行政事业性收费（万元）") + 1
     assert ws.cell(2, col).data_type == "n" and ws.cell(2, col).number_format == "0.0000"
     assert ws.cell(3, col).value == 1681 and ws.cell(3, col).number_format == "0.00"
 

@@ -88,16 +88,16 @@ def test_table_three_header_merges_by_hand(tmp_path, fmt):
     ws = wb["三、依申请公开"]
     merged = {str(m) for m in ws.merged_cells.ranges}
     assert {"A5:C7", "D5:J5", "E6:I6", "D6:D7", "J6:J7"} <= merged
-    assert ws["A5"].value.startswith("(本列数据的勾稽关系为")
+    assert ws["A5"].value.startswith("（本列数据的勾稽关系为")
     assert ws["D5"].value == "申请人情况"
     assert ws["A10"].value == "三、本年度办理结果"
-    assert ws["B10"].value == "(一)予以公开" and "B10:C10" in merged
+    assert ws["B10"].value == "（一）予以公开" and "B10:C10" in merged
 
 
 def test_hand_checked_cells_2021(tmp_path):
     _, wb = written(tmp_path, F2021)
     apps, review = wb["三、依申请公开"], wb["四、复议诉讼"]
-    assert apps["B31"].value == "(七)总计"
+    assert apps["B31"].value == "（七）总计"
     assert apps["J31"].value == "=SUM(D31:I31)"
     assert apps["D31"].value == "=SUM(D10:D30)"
     assert apps["J8"].value == "=SUM(D8:I8)"

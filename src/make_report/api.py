@@ -202,10 +202,11 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
           templates: Path | None = None, reference_docx: Path | None = None,
           format_id: str | None = None, html: bool = False, pdf: bool = False,
           previous: str | Path | None = None,
-          docx_template: str | Path | None = None) -> BuildResult:
+          docx_template: str | Path | None = None, sealed: bool = True) -> BuildResult:
     """Check, then write the Word report (and HTML, PDF); with errors nothing is written
     unless ``force``. With ``docx_template`` the report is poured into the office's own
-    Word document; a template that cannot be filled writes nothing, ``force`` or not."""
+    Word document; a template that cannot be filled writes nothing, ``force`` or not.
+    ``sealed=False``: a report without a seal, signed as GB/T 9704 7.3.5.2 says."""
     from make_report.app.output import check_target, default_output, save_docx
     from make_report.writers.docx import build_document
 
@@ -224,7 +225,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
                                     where=where)
     else:
         doc = _with_reference(reference_docx, lambda: build_document(
-            result.report, templates=templates, reference_docx=reference_docx, where=where))
+            result.report, templates=templates, reference_docx=reference_docx, where=where,
+            sealed=sealed))
     outputs = [target]
     extra = [(html, ".html"), (pdf, ".pdf")]
     for wanted, suffix in extra:

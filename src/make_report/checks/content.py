@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
@@ -53,7 +54,7 @@ def check_content(report: Report, cells: Mapping[str, Location] | None = None,
 # --- C1, C2: leftovers ---
 
 def check_leftovers(report: Report, pars: Sequence[Paragraph], places: Places) -> Iterator[Finding]:
-    hints = [squash(h) for h in hint_texts(report.format)]
+    hints = [_fold(h) for h in hint_texts(report.format)]
     if report.agency and (m := PLACEHOLDER.search(report.agency)):
         yield finding("C1", found=m.group(0), **places.meta("agency", "机关名称"))
     for par in pars:
@@ -68,11 +69,17 @@ def check_leftovers(report: Report, pars: Sequence[Paragraph], places: Places) -
 def _leftover(text: str, hints: Sequence[str]) -> str | None:
     if m := PLACEHOLDER.search(text):
         return m.group(0)
-    flat = squash(text)
+    flat = _fold(text)
     for hint in hints:
         if hint in flat or (len(flat) >= data.HINT_MIN_CHARS and flat in hint):
             return _cut(text, 30)
     return None
+
+
+def _fold(text: str) -> str:
+    """Squashed, full-width forms folded (NFKC): a hint pasted from an older workbook with
+    half-width brackets is the same leftover."""
+    return squash(unicodedata.normalize("NFKC", text))
 
 
 def _cut(text: str, n: int) -> str:

@@ -129,6 +129,8 @@ def build(
     previous: PreviousOpt = None,
     format_id: FormatOpt = None,
     docx_template: DocxTemplateOpt = None,
+    unsealed: Annotated[bool, typer.Option(
+        "--unsealed", help="不加盖印章:落款按 GB/T 9704 7.3.5.2 排列(默认按加盖印章居中)")] = False,
 ) -> None:
     """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
     from make_report import api
@@ -136,7 +138,7 @@ def build(
 
     result = api.build(workbook, output, force=force, templates=templates,
                        reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf,
-                       previous=previous, docx_template=docx_template)
+                       previous=previous, docx_template=docx_template, sealed=not unsealed)
     shown = [f for f in result.check.findings if f.severity != "info"]
     if shown or not result.written:
         print_findings(result.check.findings, workbook.name)

@@ -13,16 +13,16 @@ from make_report.core.grid import Grid, table_grid
 from make_report.core.spec import Format, Section
 
 META_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("agency", "机关名称", "如:合作市人民政府(必填)"),
-    ("year", "报告年度", "统计年度,如 2024(必填)"),
-    ("format", "报告格式", "由报告年度决定:2019—2020年为2019,2021年起为2021"),
-    ("date", "成文日期", "落款日期,如 2025-01-20(可空)"),
-    ("lead", "导语(可选)", "报告开头的说明段落,可空"),
-    ("contact", "联系方式(可选)", "如对报告有疑问的联系方式,可空"),
+    ("agency", "机关名称", "如：合作市人民政府（必填）"),
+    ("year", "报告年度", "统计年度，如 2024（必填）"),
+    ("format", "报告格式", "由报告年度决定：2019—2020年为2019，2021年起为2021"),
+    ("date", "成文日期", "落款日期，如 2025-01-20（可空）"),
+    ("lead", "导语（可选）", "报告开头的说明段落，可空"),
+    ("contact", "联系方式（可选）", "如对报告有疑问的联系方式，可空"),
 )
-META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
-             "如确需修改,可在“审阅”中撤销工作表保护。")
-NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
+META_HINT = ("请在黄色单元格填写，然后依次填写后面各工作表。工作表已保护（无密码）以免误改标签，"
+             "如确需修改，可在“审阅”中撤销工作表保护。")
+NARRATIVE_HEADERS = ("二级标题（可空）", "段落（每段一行）")
 META_FIRST_ROW = 4
 NARRATIVE_FIRST_ROW = 5
 TABLE_ORIGIN_ROW = 5
@@ -143,11 +143,11 @@ def _table_sheet(fmt: Format, section: Section) -> TableSheet:
         rows = {_row_of(cells[left[0]]) for left, _ in lines}
         if eq.over == "rows" and len(rows) == len(lines):
             # one line per sheet row (table 三): a check column right of the table
-            labels[coord(TABLE_ORIGIN_ROW + grid.header_rows - 1, right)] = f"检查({eq.id})"
+            labels[coord(TABLE_ORIGIN_ROW + grid.header_rows - 1, right)] = f"检查（{eq.id}）"
             places = [coord(_row_of(cells[left[0]]), right) for left, _ in lines]
         else:
             # checks under the cells they check, one row per rule
-            labels[coord(below, 1)] = f"检查({eq.id}):{eq.description}"
+            labels[coord(below, 1)] = f"检查（{eq.id}）：{eq.description}"
             places = [f"{_col_of(cells[left[0]])}{below + 1}" for left, _ in lines]
             below += 2
         for (left, parts), place in zip(lines, places, strict=True):

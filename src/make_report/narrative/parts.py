@@ -6,18 +6,21 @@ say different things or put them in a different order. Parts are plain tuples:
 - ``("title", text)``
 - ``("section", section)`` and ``("end", section)`` around each section's parts
 - ``("heading1", text)``, ``("heading2", text)``, ``("paragraph", text)``
+- ``("heading3", text)``: a line of the user's text that is a ``1.``-level heading
 - ``("table", table, caption)``
 - ``("closing", agency, date)``, the date already in official style (or "")
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from make_report.core.model import Report, format_date
 from make_report.core.spec import Section
 from make_report.narrative.names import Names
+from make_report.narrative.punctuation import full_width
 from make_report.narrative.render import (
     Budget,
     render_context,
@@ -27,6 +30,17 @@ from make_report.narrative.render import (
 )
 
 Part = tuple
+THIRD_LEVEL = re.compile(r"\d{1,2}[.．、](?![\d.])\S")
+"""``1.加强组织领导``: the third level of numbering after 一、 and （一）."""
+THIRD_LEVEL_MAX = 40
+"""A numbered line longer than this, or with a 。 inside it, is a paragraph, not a heading."""
+
+
+def is_third_level_heading(line: str) -> bool:
+    """A line on its own that reads as a ``1.``-level heading (GB/T 9704 third level)."""
+    text = line.strip()
+    return (bool(THIRD_LEVEL.match(text)) and len(text) <= THIRD_LEVEL_MAX
+            and "。" not in text.rstrip("。"))
 
 
 def report_parts(report: Report, *, templates: Path | None = None,
@@ -74,13 +88,15 @@ class _Parts:
         """The user's headings and paragraphs (nothing at all when they wrote nothing)."""
         for i, entry in enumerate(self.report.narrative.get(section.key, [])):
             if entry.heading and entry.heading.strip():
-                yield ("heading2", entry.heading.strip())
+                yield ("heading2", full_width(entry.heading.strip()))
             for j, text in enumerate(entry.paragraphs):
                 place = self.where.get(f"narrative.{section.key}.{i}.{j}",
                                        f"{section.sheet}(第{i + 1}项第{j + 1}段)")
-                yield from self.user_text(text or "", place)
+                for part in self.user_text(text or "", place):
+                    yield ("heading3", part[1]) if is_third_level_heading(part[1]) else part
 
     def user_text(self, text: str, where: str) -> Iterator[Part]:
-        """A user's cell: rendered, then one paragraph per line."""
+        """A user's cell: rendered, then one paragraph per line, its punctuation next to
+        Chinese characters made full-width as in the official format."""
         for line in split_paragraphs(render_text(text, self.context, where, self.budget)):
-            yield ("paragraph", line)
+            yield ("paragraph", full_width(line))

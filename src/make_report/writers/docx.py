@@ -19,6 +19,7 @@ from make_report.core.spec import REPORT_TITLE
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers import docx_styles, ooxml
 from make_report.writers.docx_tables import add_table
+from make_report.writers.signature import signature_layout
 from make_report.writers.stamp import save_docx
 
 TITLE_CHARS = 20
@@ -26,37 +27,41 @@ TITLE_CHARS = 20
 
 def write_docx(report: Report, path: str | Path, *, templates: Path | None = None,
                reference_docx: Path | None = None,
-               where: Mapping[str, str] | None = None) -> None:
+               where: Mapping[str, str] | None = None, sealed: bool = True) -> None:
     """Write the report; a broken narrative template raises ``NarrativeError``.
 
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
+    ``sealed=False`` places the signature as for a report without a seal (GB/T 9704 7.3.5.2).
     """
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
-                         where=where)
+                         where=where, sealed=sealed)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
 
 
 def build_document(report: Report, *, templates: Path | None = None,
                    reference_docx: Path | None = None,
-                   where: Mapping[str, str] | None = None) -> Document:
+                   where: Mapping[str, str] | None = None, sealed: bool = True) -> Document:
     """The whole report as a python-docx Document, not yet saved."""
     doc, styles = docx_styles.prepared_base(reference_docx)
-    lay_out(doc, report, styles, report_parts(report, templates=templates, where=where))
+    lay_out(doc, report, styles, report_parts(report, templates=templates, where=where),
+            sealed=sealed)
     set_properties(doc, report)
     return doc
 
 
-def lay_out(doc: Document, report: Report, styles: dict[str, str], parts: Iterable[Part]) -> None:
+def lay_out(doc: Document, report: Report, styles: dict[str, str], parts: Iterable[Part],
+            *, sealed: bool = True) -> None:
     """Append the parts to the document's body with the named styles ``styles`` maps."""
-    _Writer(doc, report, styles).write(parts)
+    _Writer(doc, report, styles, sealed).write(parts)
 
 
 class _Writer:
     """Lays out the report's parts (``parts.report_parts``) with the named styles."""
 
-    def __init__(self, doc: Document, report: Report, styles: dict[str, str]) -> None:
-        self.doc, self.report, self.styles = doc, report, styles
+    def __init__(self, doc: Document, report: Report, styles: dict[str, str],
+                 sealed: bool = True) -> None:
+        self.doc, self.report, self.styles, self.sealed = doc, report, styles, sealed
         self.last: Paragraph | None = None
 
     def write(self, parts: Iterable[Part]) -> None:
@@ -68,9 +73,12 @@ class _Writer:
                     self.paragraph(text, "一级标题")
                 case ("heading2", text):
                     self.paragraph(text, "二级标题")
+                case ("heading3", text):
+                    self.paragraph(text, "三级标题")
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
+                    self._keep_with_next()  # the heading and its sentence go with the table
                     add_table(self.doc, table, self.report, self.styles)
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
@@ -91,13 +99,23 @@ class _Writer:
         first.add_run(rest)
 
     def closing(self, agency: str, date: str) -> None:
-        """Agency and date, kept on the page of the last paragraph (never alone)."""
+        """Agency and date one blank line below the text, kept on the page of the last
+        paragraph (never alone), placed as GB/T 9704 7.3.5 says (``signature_layout``)."""
+        layout = signature_layout(agency, date, sealed=self.sealed)
         for text in ("", agency):
             self._keep_with_next()
             self.paragraph(text, "落款")
+        self._indent_right(layout.agency_right)
         if date:
             self._keep_with_next()
             self.paragraph(date, "落款")
+            self._indent_right(layout.date_right)
+
+    def _indent_right(self, chars: float) -> None:
+        """The one direct format of the report: where a signature line sits depends on
+        the lengths of the name and the date, which no style can know."""
+        if self.last is not None:
+            ooxml.set_side_indent_chars(self.last._p.get_or_add_pPr(), "right", chars, 16)
 
     def _keep_with_next(self) -> None:
         if self.last is not None:

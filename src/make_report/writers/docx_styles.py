@@ -25,7 +25,11 @@ from make_report.writers import ooxml
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
                                 WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
 BODY_FONT = "仿宋_GB2312"
-LINE_PT = 28
+LINE_PT = 28.95
+"""Exact line pitch: 22 lines fill the 225 mm type area (GB/T 9704: 22 lines of 28 chars)."""
+TIGHTEN = -5
+"""Character spacing in twentieths of a point: 三号 characters 0.25 pt closer, so that 28
+of them fill the 156 mm line (15.75 pt x 28 = 441 pt of the 442 pt available)."""
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -43,23 +47,33 @@ class StyleSpec:
     after: float = 0
     outline: int | None = None
     keep_next: bool = False
+    bold: bool = False
+    spacing: int = 0
+    """Character spacing in twentieths of a point (``TIGHTEN`` on the 28 x 22 grid)."""
+    builtin: str | None = None
+    """Word's built-in style this one is based on (and which gets the same look), so that
+    the navigation pane, the table of contents and a restyle by the office all follow."""
 
 
 STYLES = (
-    StyleSpec("标题", "ReportTitle", "方正小标宋简体", 22, CENTER, line=36, after=LINE_PT),
+    StyleSpec("标题", "ReportTitle", "方正小标宋简体", 22, CENTER, line=36, after=LINE_PT,
+              builtin="Title"),
     StyleSpec("一级标题", "ReportHeading1", "黑体", 16, first_line_chars=2, outline=0,
-              keep_next=True),
+              keep_next=True, spacing=TIGHTEN, builtin="Heading 1"),
     StyleSpec("二级标题", "ReportHeading2", "楷体_GB2312", 16, first_line_chars=2, outline=1,
-              keep_next=True),
-    StyleSpec("正文", "ReportBody", BODY_FONT, 16, first_line_chars=2),
+              keep_next=True, spacing=TIGHTEN, builtin="Heading 2"),
+    StyleSpec("三级标题", "ReportHeading3", BODY_FONT, 16, first_line_chars=2, outline=2,
+              keep_next=True, bold=True, spacing=TIGHTEN, builtin="Heading 3"),
+    StyleSpec("正文", "ReportBody", BODY_FONT, 16, first_line_chars=2, spacing=TIGHTEN),
     StyleSpec("表格", "ReportTable", "宋体", 10.5, CENTER, line=None),
     StyleSpec("表格小字", "ReportTableSmall", "宋体", 9, CENTER, line=None),
-    StyleSpec("落款", "ReportSignature", BODY_FONT, 16, RIGHT, right_chars=4),
+    StyleSpec("落款", "ReportSignature", BODY_FONT, 16, RIGHT, right_chars=4, spacing=TIGHTEN),
     StyleSpec("页码", "ReportPageNumber", "宋体", 14, RIGHT, line=None),
 )
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-FOOTER_MM = 24
-"""Footer distance from the page edge: the page number sits about 7 mm below the text."""
+FOOTER_MM = 25.2
+"""Footer distance from the page edge: the dashes of the page number sit 7 mm below the
+text area (GB/T 9704 7.5), measured on the rendered PDF."""
 
 
 _PREPARED: dict[tuple[str, float], tuple[bytes, dict[str, str]]] = {}
@@ -74,7 +88,7 @@ def prepared_base(reference: Path | None) -> tuple[Document, dict[str, str]]:
     key = (str(reference), reference.stat().st_mtime) if reference else ("", 0.0)
     if key not in _PREPARED:
         doc = open_base(reference)
-        styles = ensure_styles(doc)
+        styles = ensure_styles(doc, restyle_builtins=reference is None)
         if reference is None:
             setup_pages(doc)
         add_page_numbers(doc)
@@ -91,6 +105,7 @@ def open_base(reference: Path | None) -> Document:
         doc = docx.Document()
         _strip_package(doc)
         ooxml.set_default_fonts(doc.styles.element, BODY_FONT)
+        ooxml.set_theme_font_lang(doc, "zh-CN")
         _set_default_paragraph(doc)
     else:
         doc = docx.Document(str(reference))
@@ -126,23 +141,76 @@ def _set_default_paragraph(doc: Document) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
     ooxml.set_style_fonts(normal, BODY_FONT)
+    ooxml.set_char_spacing(normal.element.get_or_add_rPr(), TIGHTEN)
     ooxml.set_exact_line_spacing(normal.element.get_or_add_pPr(), LINE_PT)
 
 
-def ensure_styles(doc: Document) -> dict[str, str]:
-    """Create our named styles where missing (a reference file's own ones are kept)."""
+def ensure_styles(doc: Document, restyle_builtins: bool = False) -> dict[str, str]:
+    """Create our named styles where missing (a reference file's own ones are kept).
+
+    With ``restyle_builtins`` (our own base document), Word's built-in Title and
+    Heading 1-3 get the official look too, in place of the template's blue theme.
+    """
     existing = {s.name: s for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
-    return {spec.name: (existing.get(spec.name) or _add_style(doc, spec)).style_id
+    return {spec.name: (existing.get(spec.name)
+                        or _add_style(doc, spec, restyle_builtins)).style_id
             for spec in STYLES}
 
 
-def _add_style(doc: Document, spec: StyleSpec):
+def _add_style(doc: Document, spec: StyleSpec, restyle_builtin: bool):
     # add_style() would rescan every style by name; we already know this one is missing
     style = StyleFactory(doc.styles.element.add_style_of_type(
         spec.name, WD_STYLE_TYPE.PARAGRAPH, builtin=False))
     style.style_id = spec.style_id
     style.quick_style = True
+    base = _builtin(doc, spec)
+    if base is not None:
+        if restyle_builtin:
+            _clear(base)
+            _apply(StyleFactory(base), spec)
+            _restyle_linked(doc, base, spec)
+        style.base_style = StyleFactory(base)
+    return _apply(style, spec)
+
+
+def _builtin(doc: Document, spec: StyleSpec):
+    """The w:style of Word's built-in style ``spec`` is based on (Title, Heading 1-3)."""
+    if spec.builtin is None:
+        return None
+    want = spec.builtin.lower()
+    return next((st for st in doc.styles.element.findall(qn("w:style"))
+                 if st.get(qn("w:type")) == "paragraph"
+                 and (st.name_val or "").lower() == want), None)
+
+
+def _restyle_linked(doc: Document, base, spec: StyleSpec) -> None:
+    """The character style Word links to a heading (Heading1Char) gets its font too."""
+    link = base.find(qn("w:link"))
+    target = None if link is None else link.get(qn("w:val"))
+    linked = next((st for st in doc.styles.element.findall(qn("w:style"))
+                   if st.get(qn("w:styleId")) == target), None)
+    if linked is None:
+        return
+    _clear(linked)
+    style = StyleFactory(linked)
     style.font.size = Pt(spec.size)
+    style.font.bold = spec.bold
+    ooxml.set_style_fonts(style, spec.font)
+
+
+def _clear(style_element) -> None:
+    """Drop a style's own paragraph and run properties (the template's theme look)."""
+    for tag in ("w:pPr", "w:rPr"):
+        old = style_element.find(qn(tag))
+        if old is not None:
+            style_element.remove(old)
+
+
+def _apply(style, spec: StyleSpec):
+    """Give ``style`` every property of ``spec``, so it needs nothing from its base."""
+    style.font.size = Pt(spec.size)
+    style.font.bold = spec.bold
+    style.font.color.rgb = None
     ooxml.set_style_fonts(style, spec.font)
     fmt = style.paragraph_format
     fmt.alignment = spec.align
@@ -159,6 +227,8 @@ def _add_style(doc: Document, spec: StyleSpec):
         ooxml.set_side_indent_chars(ppr, "right", spec.right_chars, spec.size)
     if spec.outline is not None:
         ooxml.set_outline_level(ppr, spec.outline)
+    if spec.spacing:
+        ooxml.set_char_spacing(style.element.get_or_add_rPr(), spec.spacing)
     return style
 
 
@@ -171,6 +241,20 @@ def setup_pages(doc: Document) -> None:
     section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.footer_distance = Mm(FOOTER_MM)
     section.gutter = Mm(0)
+    _set_line_pitch(section)
+
+
+def _set_line_pitch(section) -> None:
+    """The document grid's line pitch is the styles' (28.95 pt) but the grid stays off:
+    ``linesAndChars`` would double every character's width in LibreOffice, and the exact
+    line spacing and tightened characters of the styles already give 28 x 22."""
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = section._sectPr.makeelement(qn("w:docGrid"), {})
+        section._sectPr.append(grid)
+    grid.attrib.pop(qn("w:type"), None)
+    grid.attrib.pop(qn("w:charSpace"), None)
+    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
 
 
 def add_page_numbers(doc: Document) -> None:

@@ -89,6 +89,7 @@ def build_table(grid: Grid, layout: TableLayout, report: Report | None, style_id
     tbl = ooxml_table.new_table(layout.widths, layout.cell_margin)
     together = grid.n_rows <= KEEP_TOGETHER_ROWS
     height = ooxml.twips(ROW_MM[0] if together else ROW_MM[1])
+    keep = kept_with_next(grid)
     for r, slots in enumerate(_row_slots(grid)):
         tr = ooxml_table.add_row(tbl, header=r < grid.header_rows, min_height=height)
         for cell, vmerge in slots:
@@ -96,8 +97,36 @@ def build_table(grid: Grid, layout: TableLayout, report: Report | None, style_id
             align = "left" if cell.role == "label" and cell.rowspan == 1 else None
             ooxml_table.add_cell(tr, sum(layout.widths[cell.col : cell.col + cell.colspan]), text,
                                  style=style_id, colspan=cell.colspan, vmerge=vmerge,
-                                 align=align, keep_next=together and r < grid.n_rows - 1)
+                                 align=align, keep_next=keep[r],
+                                 valign="top" if _long_label(cell) else "center")
     return tbl
+
+
+def kept_with_next(grid: Grid) -> list[bool]:
+    """Per row, whether it stays on the page of the next row (w:keepNext in its cells).
+
+    A short table (二, 四) is kept whole. A long one (三) never breaks inside a group: the
+    top block (header rows down to the end of the first inner group, so that the outer
+    label 三、本年度办理结果 starts with rows enough to hold its text) and each group of
+    numbered items under a label such as （三）不予公开 stay together.
+    """
+    if grid.n_rows <= KEEP_TOGETHER_ROWS:
+        return [r < grid.n_rows - 1 for r in range(grid.n_rows)]
+    keep = [False] * grid.n_rows
+    groups = sorted((c.row, c.row + c.rowspan - 1) for c in grid.cells
+                    if c.role == "label" and c.col > 0 and c.rowspan > 1)
+    top_end = groups[0][1] if groups else grid.header_rows
+    for r in range(top_end):
+        keep[r] = True
+    for first, last in groups:
+        for r in range(first, last):
+            keep[r] = True
+    return keep
+
+
+def _long_label(cell: GridCell) -> bool:
+    """A label spanning rows reads from its top, so a page break never strands its text."""
+    return cell.role == "label" and cell.rowspan > 1
 
 
 def _row_slots(grid: Grid) -> list[list[tuple[GridCell, VMerge]]]:

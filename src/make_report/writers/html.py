@@ -18,7 +18,11 @@ from make_report.core.safe import invisible_removed
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers.atomic import atomic_output
 from make_report.writers.html_tables import table_html
+from make_report.writers.signature import signature_layout
 
+INDENT = "text-indent:2em"
+"""Inline as well as in the style block: a content system may strip ``<style>``."""
+HEADING = f"{INDENT};font-size:1em"
 BODY_FONTS = '"仿宋_GB2312", "仿宋", FangSong, FangSong_GB2312, STFangsong, SimSun, "宋体", serif'
 CSS = f"""
 .mr-report {{ max-width: 52em; margin: 0 auto; padding: 1em 1.5em; color: #000;
@@ -30,6 +34,8 @@ CSS = f"""
   font-family: "黑体", SimHei, "Noto Sans CJK SC", sans-serif; }}
 .mr-report h3 {{ margin: .3em 0; text-indent: 2em; font-size: 1em; font-weight: normal;
   font-family: "楷体_GB2312", "楷体", KaiTi, STKaiti, serif; }}
+.mr-report h4 {{ margin: 0; text-indent: 2em; font-size: 1em; font-weight: bold;
+  font-family: {BODY_FONTS}; }}
 .mr-report p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 .mr-report .mr-table {{ margin: .6em 0 1em; overflow-x: auto; }}
 .mr-report table {{ width: 100%; min-width: 36em; border-collapse: collapse;
@@ -44,8 +50,7 @@ CSS = f"""
 .mr-report td.mr-num {{ min-width: 2em; font-variant-numeric: tabular-nums; }}
 .mr-report .mr-caption {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }}
-.mr-report .mr-closing {{ margin-top: 2em; padding-right: 4em; text-align: right; }}
-.mr-report .mr-closing p {{ text-indent: 0; text-align: right; }}
+.mr-report .mr-closing {{ margin-top: 2em; text-align: right; }}
 """
 
 
@@ -98,13 +103,15 @@ def _body(report: Report, parts: Iterable[Part]) -> str:
     for part in parts:
         match part:
             case ("title", text):
-                out.append(f"<h1>{escape(text)}</h1>")
+                out.append(f'<h1 style="text-align:center">{escape(text)}</h1>')
             case ("section", section):
                 out.append(f'<section class="mr-section mr-{section.key}">')
             case ("heading1", text):
-                out.append(f"<h2>{escape(text)}</h2>")
+                out.append(f'<h2 style="{HEADING}">{escape(text)}</h2>')
             case ("heading2", text):
-                out.append(f"<h3>{escape(text)}</h3>")
+                out.append(f'<h3 style="{HEADING}">{escape(text)}</h3>')
+            case ("heading3", text):
+                out.append(f'<h4 style="{HEADING}">{escape(text)}</h4>')
             case ("paragraph", text):
                 out.extend(_paragraph(text))
             case ("table", table, caption):
@@ -112,11 +119,21 @@ def _body(report: Report, parts: Iterable[Part]) -> str:
             case ("end", _):
                 out.append("</section>")
             case ("closing", agency, date):
-                out.extend(('<div class="mr-closing">', *_paragraph(agency), *_paragraph(date),
-                            "</div>"))
+                out.extend(_closing(agency, date))
             case _:
                 raise ValueError(f"unknown report part {part[0]!r}")
     return "\n".join(out)
+
+
+def _closing(agency: str, date: str) -> list[str]:
+    """The signature as in Word (GB/T 9704 7.3.5): the agency centred over the date; the
+    places are inline styles, so they survive a content system that drops ``<style>``."""
+    layout = signature_layout(agency, date)
+    lines = [(agency, layout.agency_right), (date, layout.date_right)]
+    return ['<div class="mr-closing">',
+            *(f'<p style="text-indent:0;text-align:right;padding-right:{right:g}em">'
+              f"{escape(text)}</p>" for text, right in lines if text),
+            "</div>"]
 
 
 def escape(text: str) -> str:
@@ -125,4 +142,4 @@ def escape(text: str) -> str:
 
 
 def _paragraph(text: str) -> list[str]:
-    return [f"<p>{escape(text)}</p>"] if text else []
+    return [f'<p style="{INDENT}">{escape(text)}</p>'] if text else []

@@ -15,13 +15,26 @@ from make_report.core.model import Report, format_value
 from make_report.core.spec import BlockTable, Table
 from make_report.writers.table_widths import TYPE_WIDTH_MM, column_mm
 
+TABLE_STYLE = ("width:100%;border-collapse:collapse;table-layout:fixed;"
+               "font-family:SimSun,'宋体',serif;line-height:1.4")
+CELL_STYLE = "border:1px solid #000;padding:.3em .2em;vertical-align:middle;font-weight:normal"
+HIDDEN = ("position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+          "white-space:nowrap")
+"""The caption is for screen readers only (the section heading above says the same)."""
+
 
 def table_html(table: Table, report: Report, caption: str) -> str:
-    """One official table, wrapped so a narrow screen scrolls it instead of squeezing it."""
+    """One official table, wrapped so a narrow screen scrolls it instead of squeezing it.
+
+    Borders and padding are also attributes and inline styles: a website's content system
+    that strips ``<style>`` still shows a ruled table.
+    """
     grid = table_grid(table)
     kind = "mr-block" if isinstance(table, BlockTable) else "mr-grid"
-    parts = [f'<div class="mr-table"><table class="{kind}">',
-             f'<caption class="mr-caption">{escape(caption)}</caption>',
+    parts = [f'<div class="mr-table" style="overflow-x:auto">'
+             f'<table class="{kind}" border="1" cellspacing="0" cellpadding="4" '
+             f'style="{TABLE_STYLE}">',
+             f'<caption class="mr-caption" style="{HIDDEN}">{escape(caption)}</caption>',
              _colgroup(table, grid)]
     parts.extend(_sections(table, grid, report))
     parts.append("</table></div>")
@@ -67,9 +80,19 @@ def _cell(cell: GridCell, report: Report, width: int) -> str:
     spans = _spans(cell)
     if cell.role == "data":
         text = format_value(report.value(cell.field)) if cell.field else ""
-        return f'<td class="mr-num"{spans}>{escape(text)}</td>'
+        return f'<td class="mr-num"{spans} style="{_cell_style(cell)}">{escape(text)}</td>'
     scope, css = _scope(cell, width)
-    return f'<th scope="{scope}"{css}{spans}>{escape(cell.text)}</th>'
+    return (f'<th scope="{scope}"{css}{spans} style="{_cell_style(cell)}">'
+            f"{escape(cell.text)}</th>")
+
+
+def _cell_style(cell: GridCell) -> str:
+    """Borders, padding and alignment inline (see ``table_html``); labels of one row read
+    from the left, labels spanning rows from the top, as in the Word table."""
+    if cell.role == "label" and cell.rowspan > 1:
+        return CELL_STYLE.replace("middle", "top") + ";text-align:center"
+    align = "left" if cell.role == "label" else "center"
+    return f"{CELL_STYLE};text-align:{align}"
 
 
 def _scope(cell: GridCell, width: int) -> tuple[str, str]:

@@ -92,6 +92,21 @@ def set_default_fonts(styles_element, font: str, lang: str = "zh-CN") -> None:
     set_attrs(child(rpr, "lang", RPR_TAIL), eastAsia=lang)
 
 
+def set_char_spacing(rpr, twentieths: int) -> None:
+    """Character spacing (w:spacing in w:rPr): negative brings characters closer."""
+    set_attrs(child(rpr, "spacing", ("spacing", *RPR_TAIL)), val=twentieths)
+
+
+def set_theme_font_lang(document, east_asia: str) -> None:
+    """settings.xml's w:themeFontLang: the language Word picks theme fonts for."""
+    settings = document.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = settings.makeelement(qn("w:themeFontLang"), {})
+        settings.append(lang)
+    lang.set(qn("w:eastAsia"), east_asia)
+
+
 def set_first_line_chars(ppr, chars: float, size_pt: float) -> None:
     """Indent the first line by characters, with a twips fallback for other programs."""
     ind = ppr.get_or_add_ind()

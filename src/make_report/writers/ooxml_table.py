@@ -93,9 +93,9 @@ def _trpr(tr: etree._Element) -> etree._Element:
 
 def add_cell(tr: etree._Element, width: int, text: str = "", *, style: str | None = None,
              colspan: int = 1, vmerge: VMerge = None, align: Align = None,
-             keep_next: bool = False) -> etree._Element:
-    """One w:tc, vertically centred: ``colspan`` grid columns wide; ``vmerge`` "restart"
-    opens a vertical merge and "continue" extends the one above."""
+             keep_next: bool = False, valign: str = "center") -> etree._Element:
+    """One w:tc, vertically centred unless ``valign`` says "top": ``colspan`` grid columns
+    wide; ``vmerge`` "restart" opens a vertical merge and "continue" extends the one above."""
     tc = _sub(tr, "tc")
     pr = _sub(tc, "tcPr")
     _sub(pr, "tcW", w=width, type="dxa")
@@ -105,7 +105,7 @@ def add_cell(tr: etree._Element, width: int, text: str = "", *, style: str | Non
         _sub(pr, "vMerge", val="restart")
     elif vmerge == "continue":
         _sub(pr, "vMerge")
-    _sub(pr, "vAlign", val="center")
+    _sub(pr, "vAlign", val=valign)
     add_text_paragraph(tc, text, style=style, align=align, keep_next=keep_next)
     return tc
 

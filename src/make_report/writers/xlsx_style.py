@@ -86,8 +86,8 @@ def fit_page(ws: Worksheet, landscape: bool = False) -> None:
 
 _ERRORS: dict[Kind, tuple[str, str]] = {
     "count": ("件数有误", "请填写不小于0的整数。"),
-    "signed": ("数字有误", "请填写整数;减少时填负数。"),
-    "amount": ("金额有误", "请填写不小于0的金额(单位:万元),最多4位小数。"),
+    "signed": ("数字有误", "请填写整数；减少时填负数。"),
+    "amount": ("金额有误", "请填写不小于0的金额（单位：万元），最多4位小数。"),
 }
 
 

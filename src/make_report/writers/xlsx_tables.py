@@ -30,7 +30,7 @@ from make_report.writers import xlsx_style as st
 
 DATA_WIDTH = 9.5
 CHECK_WIDTH = 13.0
-NO_RULES_NOTE = "本表没有勾稽关系,请逐项核对数字后再生成报告。"
+NO_RULES_NOTE = "本表没有勾稽关系，请逐项核对数字后再生成报告。"
 
 
 def write_table_sheet(ws: Worksheet, fmt: Format, ts: TableSheet,
