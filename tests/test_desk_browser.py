@@ -69,6 +69,15 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=_chromium(), args=ARGS)
+        real = b.new_context
+
+        def new_context(**kw):  # a loaded CI machine may take long to check or build
+            ctx = real(**kw)
+            ctx.set_default_timeout(180_000)
+            ctx.set_default_navigation_timeout(180_000)
+            return ctx
+
+        b.new_context = new_context
         yield b
         b.close()
 
