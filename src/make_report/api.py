@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from make_report.checks.validate import validate
+from make_report.checks.verdict import CONSISTENT, Verdicts, finding_status, verdicts
 from make_report.core.errors import InputError
 from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
@@ -25,19 +26,54 @@ class CheckResult:
     findings: Findings
     cells: dict[str, Location]
     source: Path
+    verdicts: Verdicts | None = None
+    unknown: frozenset[str] = frozenset()
+    """Cells that were not read (a published report's, or an incomplete import's)."""
+    published: bool = False
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
 
+    @property
+    def incomplete(self) -> list[Finding]:
+        """P1/P2: the tables (or the imported workbook) not completely read."""
+        return [f for f in self.findings if f.rule in ("P1", "P2")]
+
+    @property
+    def verdict(self) -> str:
+        return self.verdicts.overall if self.verdicts else ""
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a table could not be read completely (nothing can pass then); a published
+        report passes only when every rule holds; a workbook when it has no errors."""
+        if self.incomplete and self.published:
+            return 2
+        if self.published:
+            return 0 if self.verdict == CONSISTENT else 1
+        return 0 if self.valid else 1
+
     def as_dict(self) -> dict[str, Any]:
+        unknown = set(self.unknown)
         return {
             "file": self.source.name,
             "format": self.report.format.id,
             "errors": len(self.findings.errors),
             "warnings": len(self.findings.warnings),
-            "findings": [f.as_dict() for f in self.findings],
+            "verdict": self.verdict,
+            "rules": [{"rule": r, "title": rule_title(r), "status": s}
+                      for r, s in (self.verdicts.rules.items() if self.verdicts else ())],
+            "findings": [{**f.as_dict(), "status": finding_status(f, unknown)}
+                         for f in self.findings],
         }
+
+
+def rule_title(rule_id: str) -> str:
+    from make_report.rules import RULES
+
+    found = RULES.get(rule_id)
+    return found.title if found else ""
 
 
 PUBLISHED = {".docx", ".html", ".htm", ".txt"}
@@ -63,17 +99,21 @@ def check(path: str | Path, format_id: str | None = None,
     """Read, then run every rule; findings are cell-addressed for workbooks. A published
     report is audited with its own labels; ``previous`` adds the cross-year rules."""
     path = Path(path)
-    if path.suffix.lower() in PUBLISHED:
+    variant, failed = None, frozenset()
+    published = path.suffix.lower() in PUBLISHED
+    if published:
         from make_report.importer import import_and_audit
 
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
+        judged_unknown = set(imported.incomplete)
+        variant, failed = imported.variant_report(), imported.failed
     else:
         result = read(path, format_id)
         result.findings.extend(validate(result.report, result.cells))
         result.findings.extend(template_findings(result.report, result.cells))
-        unknown = set()
+        unknown = judged_unknown = set(result.unknown)
     if previous is not None:
         from make_report.checks.crossyear import check_years
 
@@ -85,7 +125,9 @@ def check(path: str | Path, format_id: str | None = None,
                 "的上一年,未做跨年度检查"))
         result.findings.extend(check_years(result.report, last.report, result.cells,
                                            unknown=unknown))
-    return CheckResult(result.report, result.findings, result.cells, path)
+    judged = verdicts(result.report, result.findings, judged_unknown, variant, failed)
+    return CheckResult(result.report, result.findings, result.cells, path, judged,
+                       frozenset(judged_unknown), published)
 
 
 def import_published(path: str | Path, output: str | Path, *, force: bool = False,
@@ -97,7 +139,7 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
     output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
-    write_workbook(imported.report.format, output, imported.report)
+    write_workbook(imported.report.format, output, imported.report, imported.incomplete)
     return output, imported.findings
 
 

@@ -25,7 +25,7 @@ def make_console(stderr: bool = False) -> Any:
                    width=None if stream.isatty() else 160)
 
 
-def print_findings(findings: Findings, name: str) -> None:
+def print_findings(findings: Findings, name: str, verdict_text: str = "") -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -40,13 +40,17 @@ def print_findings(findings: Findings, name: str) -> None:
             table.add_row(Text(SEVERITY_ZH[f.severity], style=STYLE[f.severity]),
                           Text(f.rule), Text(f.message))
         console.print(table)
-    console.print(verdict(findings, name))
+    console.print(verdict(findings, name, verdict_text))
 
 
-def verdict(findings: Findings, name: str) -> Any:
-    """The one-line summary, as rich ``Text`` (its ``.plain`` is the sentence)."""
+def verdict(findings: Findings, name: str, overall: str = "") -> Any:
+    """The one-line summary, as rich ``Text`` (its ``.plain`` is the sentence). A published
+    report passes only when every rule holds (``overall`` 一致)."""
     from rich.text import Text
 
+    if overall and overall != "一致":
+        what = "存在不一致之处" if overall == "不一致" else "有表格未能完整读出,无法判断是否一致"
+        return Text(f"{name}:{what}(见上表),不能判定报告一致。", style="bold red")
     errors, warnings = len(findings.errors), len(findings.warnings)
     if errors:
         return Text(f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。",

@@ -81,8 +81,16 @@ def check(
     else:
         from make_report.cli.console import print_findings
 
-        print_findings(result.findings, workbook.name)
-    raise typer.Exit(0 if result.valid else 1)
+        print_findings(result.findings, workbook.name, result.verdict if result.published else "")
+    if result.exit_code == 2:
+        _say(incomplete_sentence(workbook.name, result.incomplete, "无法完成检查"))
+    raise typer.Exit(result.exit_code)
+
+
+def incomplete_sentence(name: str, findings: list, lead: str) -> str:
+    """What stops a pass: each table not completely read, in one sentence."""
+    parts = ";".join(f.message for f in findings)
+    return f"{lead}:{name} {parts}。表格读不全时不能判定报告一致。"
 
 
 @app.command()
@@ -178,6 +186,11 @@ def import_(
     path, findings = api.import_published(report, output, force=force, format_id=format_id)
     if len(findings):
         print_findings(findings, report.name)
+    incomplete = [f for f in findings if f.rule == "P1"]
+    if incomplete:
+        _say(incomplete_sentence(report.name, incomplete, "导入不完整"))
+        _say(f"已导入为标准工作簿:{path}(未读出的单元格留空,并在“基本信息”中列出)")
+        raise typer.Exit(1)
     _say(f"已导入为标准工作簿:{path}")
 
 

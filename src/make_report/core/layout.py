@@ -21,6 +21,9 @@ META_ROWS: tuple[tuple[str, str, str], ...] = (
     ("contact", "联系方式(可选)", "如对报告有疑问的联系方式,可空"),
 )
 META_FIRST_ROW = 4
+IMPORT_NOTE_ROW = META_FIRST_ROW + len(META_ROWS) + 1
+"""基本信息 row that marks a workbook imported incompletely (label in A, the cells in B)."""
+IMPORT_NOTE_LABEL = "导入未读出的单元格"
 NARRATIVE_FIRST_ROW = 5
 TABLE_ORIGIN_ROW = 5
 STATUS_ROW = 3

@@ -20,6 +20,7 @@ from make_report.importer.document import Layout, entries, find_layout, guess_ye
 from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
 from make_report.importer.walk import region_text, tokenize
+from make_report.rules import finding
 
 TABLE_SECTIONS = frozenset(s.key for f in FORMATS.values() for s in f.sections if s.table)
 
@@ -46,8 +47,46 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
     findings = Findings()
     findings.extend(notes)
     findings.extend(out.findings)
-    return ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
-                        path, variant)
+    result = ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
+                          path, variant, frozenset(out.absent), frozenset(out.failed))
+    findings.extend(completeness(result))
+    return result
+
+
+MAX_ROWS_NAMED = 6
+"""Rows a P1 sentence names before it says 等 N 行."""
+
+
+def completeness(result: ImportResult) -> list[Finding]:
+    """P1 for each table the import could not read completely: which rows, how many cells."""
+    fmt = result.report.format
+    missing = set(result.incomplete)
+    out = []
+    for table in fmt.tables:
+        rows: dict[str, list[str]] = {}
+        for f in table.fields:
+            if f.key in missing:
+                rows.setdefault(f.row, []).append(f.key)
+        if not rows:
+            continue
+        name = fmt.table_name(table.key)
+        total = sum(len(keys) for keys in rows.values())
+        if total == len(table.fields):
+            problem = "整张表未能读出"
+        else:
+            labels = {f.row: f.row_label for f in table.fields}
+            width = {r: sum(1 for f in table.fields if f.row == r) for r in rows}
+            named = [f"“{labels[r]}”" + (f"({len(k)} 格)" if len(k) < width[r] else "")
+                     for r, k in list(rows.items())[:MAX_ROWS_NAMED]]
+            more = f"等 {len(rows)} 行" if len(rows) > MAX_ROWS_NAMED else ""
+            problem = f"{'、'.join(named)}{more}未能完整读出"
+        blank = sum(1 for keys in rows.values() for k in keys if k in result.blank)
+        blanks = f",其中 {blank} 格在报告中为空白" if blank else ""
+        out.append(finding("P1", name, table=table.key,
+                           fields=tuple(k for keys in rows.values() for k in keys),
+                           problem=f"{problem}(共 {total} 格留空,不按 0 计{blanks}),"
+                                   "涉及这些格子的勾稽关系无法判断"))
+    return out
 
 
 def _guessed_year(source: Source, notes: Findings, path: Path) -> int:
@@ -112,6 +151,7 @@ def _read_applications(out: Collector, fmt: Format, tokens: list) -> str | None:
     lost = [r for r in table.rows if r not in rows]
     keys = tuple(f.key for f in table.fields if f.row in {r.key for r in lost})
     names = "、".join(r.label for r in lost)
+    out.absent.update(keys)
     out.note("I2", "warning", f"表三的“(六)其他处理”等行按{theirs.name}填报,与{fmt.name}不同:"
              f"{names} 无法从报告中读出,未读取;报告中的数字另行保留", "applications", keys)
     return theirs.id
@@ -151,11 +191,11 @@ def audit(result: ImportResult) -> Findings:
     format whose table 三 rows the report follows, over the numbers only it has."""
     unknown = result.uncertain
     out, skipped = Findings(), 0
-    for finding in validate(result.report):
-        if unknown & set(finding.fields):
+    for found in validate(result.report):
+        if unknown & set(found.fields):
             skipped += 1
         else:
-            out.add(finding)
+            out.add(found)
     out.extend(_variant_findings(result))
     if skipped:
         out.add(Finding("I2", "info", f"有 {skipped} 项勾稽关系或文字核对涉及未能读取的单元格,"

@@ -31,11 +31,34 @@ class ImportResult:
     source: Path | None = None
     variant: str | None = None
     """Id of the other format whose table 三 rows the report follows (drift), if any."""
+    absent: frozenset[str] = frozenset()
+    """Unread fields the report's own layout has no cell for (the variant's lost rows);
+    the variant's rules judge those numbers instead, so they do not make it incomplete."""
+
+    failed: frozenset[str] = frozenset()
+    """Rules proven to fail whatever the unread cells hold (P4: no split adds up)."""
+
+    def variant_report(self) -> Report | None:
+        """The report in the format whose table 三 rows it follows, with its own numbers."""
+        if not self.variant:
+            return None
+        from make_report.formats import get_format
+
+        r = self.report
+        return Report(get_format(self.variant), r.agency, r.year, r.date, r.lead, r.contact,
+                      {**r.values, **self.extra}, r.narrative)
 
     @property
     def uncertain(self) -> set[str]:
         """Unread fields whose number exists in the report but could not be placed."""
         return set(self.unread) - set(self.blank)
+
+    @property
+    def incomplete(self) -> list[str]:
+        """Cells of the report's own tables that were not read (blank ones included):
+        while any is left, no rule that touches it can be judged, so the report never
+        passes."""
+        return [k for k in self.unread if k not in self.absent]
 
 
 class Collector:
@@ -46,6 +69,8 @@ class Collector:
         self.values: dict[str, Value] = {}
         self.extra: dict[str, Value] = {}
         self.blank: list[str] = []
+        self.absent: set[str] = set()
+        self.failed: set[str] = set()
         self.labels = {f.key: f.label for f in fmt.fields}
         self.findings = Findings()
 

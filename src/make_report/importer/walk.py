@@ -93,7 +93,8 @@ def _row_tokens(line: Line, n: int) -> list[Token]:
     values = [i for i, k in enumerate(kinds) if k == "value"]
     out = []
     for i, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
-        if kind == "blank" and not _data_blank(i, line.kind, labels, values):
+        if kind == "blank" and not _data_blank(i, line.kind, labels, values) \
+                and not (cell and labels and i > labels[-1]):  # a dash right of the label
             continue
         if kind == "label" and len(cell.split()) > 1 and all(is_number(p) for p in cell.split()):
             out.extend(Token("value", p, n) for p in cell.split())
@@ -169,11 +170,14 @@ def locate(rows: Sequence[RowSpec], i: int, pending: str) -> tuple[int, str | No
     whose label is there (rows in between are missing); unrecognised text keeps the order."""
     if not pending:
         return i, None
+    best: tuple[int, int, str] | None = None
     for j in range(i, len(rows)):
         found = find_label(rows[j].label, pending)
         if found:
-            return j, found
-    return i, None
+            end = pending.rfind(found) + len(found)
+            if best is None or end > best[0]:  # the label nearest the numbers is theirs
+                best = (end, j, found)
+    return (best[1], best[2]) if best else (i, None)
 
 
 def region_text(tokens: Sequence[Token]) -> str:
