@@ -19,6 +19,7 @@ from make_report.importer import tables
 from make_report.importer.document import Layout, entries, find_layout, guess_year, paragraphs
 from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
+from make_report.importer.unglue import unglue
 from make_report.importer.walk import region_text, tokenize
 from make_report.rules import finding
 
@@ -29,7 +30,7 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
                   format_id: str | None = None) -> ImportResult:
     """Read a published report; ``agency``/``year``/``format_id`` override what it says."""
     path = Path(path)
-    source = load(path)
+    source = unglue(load(path))
     layout = find_layout(source.lines)
     if not layout.sections and layout.year is None:
         raise InputError(f"{path.name}:未找到报告标题或“一、总体情况”等章节标题,"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 Line = tuple[tuple[int, ...], tuple[int, ...]]
 """A sum rule over cell positions: sum(left) == sum(right)."""
 
-MAX_STEPS = 300_000
+MAX_STEPS = 200_000
 """Cuts tried before giving up (then nothing is read): bounds time on any input."""
 MAX_CANDIDATES = 50
 
@@ -38,9 +38,6 @@ def splits(runs: Sequence[str], width: int, lines: Sequence[Line] = ()) -> list[
     steps = [0]
 
     def go(t: int, o: int, cells: list[int]) -> None:
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
-            raise TooMany
         if len(out) > MAX_CANDIDATES:
             return
         if t == len(runs):
@@ -53,6 +50,9 @@ def splits(runs: Sequence[str], width: int, lines: Sequence[Line] = ()) -> list[
         later_runs = len(runs) - t - 1
         longest = 1 if text[o] == "0" else len(text) - o
         for n in range(1, longest + 1):
+            steps[0] += 1
+            if steps[0] > MAX_STEPS:
+                raise TooMany
             end = o + n
             done = end == len(text)
             # parts still to place must fit: each later run needs one, each char at most one
