@@ -70,3 +70,89 @@ def run_together(values: dict, fmt, agency: str, year: int, *, chrome: bool = Fa
     if chrome:
         out = NAV + out + FOOTER
     return "".join(out) if one_line else "\n".join(out)
+
+
+# --- the same page as Word exports it and government sites publish it ---
+
+WORD_HEAD = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv=Content-Type content="text/html; charset={charset}">
+<meta name=Generator content="Microsoft Word 15 (filtered)">
+<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>admin</o:Author></o:DocumentProperties></xml><![endif]-->
+<style><!-- p.MsoNormal {{margin:0cm;font-size:10.5pt;font-family:宋体}} --></style>
+<script>var nav = "首页 1 2 3";</script></head>
+<body lang=ZH-CN style='text-justify-trim:punctuation'>
+<div class="top-nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>
+<li><a href="/xxgk">信息公开</a></li></ul></div>
+<table class="layout" width="100%"><tr><td width="200" valign=top>
+<div class="side"><p>相关链接</p><p><a href="/1">2023年政府信息公开工作年度报告</a></p></div></td>
+<td valign=top><div class=WordSection1 style='layout-grid:15.6pt'>
+"""
+WORD_TAIL = """</div></td></tr></table>
+<div class="footer"><p>主办:某县人民政府办公室 技术支持:某公司</p><p>网站标识码1234567890 苏ICP备12345678号</p>
+<p>【打印本页】【关闭窗口】</p></div></body></html>"""
+
+
+def word_html(report: Report, charset: str = "gb2312") -> bytes:
+    """The tool's page as Word saves it as a web page and a site publishes it: MsoNormal
+    paragraphs, <o:p>, numbers in nested spans, &nbsp; around cells, MsoNormalTable with
+    rowspan/colspan, inside a layout table with menus and footers; in GB2312 (GBK)."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(render_html(report))
+    body = root.find("body")
+    parts = []
+    for el in body.iter("h1", "h2", "h3", "p", "table"):
+        if el.tag == "table":
+            parts.append(_word_table(el))
+        elif el.getparent().tag not in ("td", "th") and not any(
+                a.tag == "table" for a in el.iterancestors()):
+            text = el.text_content()
+            parts.append(f"<p class=MsoNormal><span style='font-family:宋体'>{_esc(text)}"
+                         "<o:p></o:p></span></p>")
+    html = WORD_HEAD.format(charset=charset) + "\n".join(parts) + WORD_TAIL
+    return html.encode("gbk" if charset.lower() in ("gb2312", "gbk") else charset)
+
+
+def _esc(text: str) -> str:
+    from html import escape
+
+    return escape(text).replace("\u3000", "&nbsp;")
+
+
+def _word_table(table) -> str:
+    rows = []
+    for tr in table.iter("tr"):
+        cells = []
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            spans = "".join(f' {a}="{cell.get(a)}"' for a in ("rowspan", "colspan") if cell.get(a))
+            text = cell.text_content().strip()
+            if text.isdigit() and len(text) > 1:  # Word splits runs: <span>1</span><span>2</span>
+                inner = f"<span lang=EN-US>{text[0]}</span><span lang=EN-US>{text[1:]}</span>"
+            else:
+                inner = f"<span style='font-family:宋体'>{_esc(text)}</span>"
+            cells.append(f"<td valign=top{spans} style='border:solid windowtext 1.0pt'>"
+                         f"<p class=MsoNormal align=center>&nbsp;<span>{inner}</span>&nbsp;"
+                         "<o:p></o:p></p></td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return ("<table class=MsoNormalTable border=0 cellspacing=0 cellpadding=0 "
+            "style='border-collapse:collapse'>" + "\n".join(rows) + "</table>")
+
+
+def mht(html: bytes, charset: str = "gb2312") -> bytes:
+    """A page saved as one file (.mht): MIME multipart/related, quoted-printable HTML."""
+    import quopri
+
+    body = quopri.encodestring(html).decode("ascii")
+    return ("From: <Saved by Blink>\r\nSubject: report\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/related; type="text/html"; boundary="----=_NextPart_000"\r\n'
+            "\r\n------=_NextPart_000\r\n"
+            f'Content-Type: text/html; charset="{charset}"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n"
+            "Content-Location: http://www.example.gov.cn/art/2024/1/20/art_1.html\r\n\r\n"
+            f"{body}\r\n------=_NextPart_000\r\n"
+            "Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+            "Content-Location: http://www.example.gov.cn/logo.png\r\n\r\niVBORw0KGgo=\r\n"
+            "------=_NextPart_000--\r\n").encode("ascii")

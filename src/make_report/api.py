@@ -76,7 +76,7 @@ def rule_title(rule_id: str) -> str:
     return found.title if found else ""
 
 
-PUBLISHED = {".docx", ".html", ".htm", ".txt"}
+PUBLISHED = {".docx", ".html", ".htm", ".txt", ".mht", ".mhtml"}
 """Already-published reports, read by the importer rather than as workbooks."""
 
 
@@ -249,6 +249,34 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
     target = new_output(output, ".xlsx", [], force)
     items = collect(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
     write_summary(items, target)
+    return items
+
+
+def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: bool = False,
+          progress=None) -> list:
+    """Check every published report under ``folder``; write one row per report (and each
+    finding) to ``output`` (.xlsx), and the same as a web page with ``html``."""
+    from make_report.app.audit import find_reports, run_audit
+    from make_report.app.output import new_output
+    from make_report.writers.audit_xlsx import write_audit_workbook
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}:文件夹不存在。")
+    target = new_output(output, ".xlsx", [], force)
+    page = new_output(target.with_suffix(".html"), ".html", [], force) if html else None
+    paths = find_reports(folder, skip=[target] + ([page] if page else []))
+    if not paths:
+        raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.html、.htm、.txt)。")
+    if progress is not None:
+        progress(len(paths), None)
+    items = run_audit(paths, folder, (lambda item: progress(len(paths), item))
+                      if progress is not None else None)
+    write_audit_workbook(items, target)
+    if page is not None:
+        from make_report.writers.audit_html import write_audit_html
+
+        write_audit_html(items, page)
     return items
 
 

@@ -194,11 +194,24 @@ def import_(
     _say(f"已导入为标准工作簿:{path}")
 
 
+@app.command()
+def audit(
+    folder: Annotated[Path, typer.Argument(help="存放已发布报告(.docx/.html/.txt)的文件夹(含子文件夹)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="审核结果 .xlsx")],
+    html: Annotated[bool, typer.Option("--html", help="同时生成网页版审核结果(.html)")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的审核结果")] = False,
+) -> None:
+    """审核一个文件夹中全部已发布的报告:每份报告一行(一致/不一致/无法读取)。"""
+    from make_report.cli.audit import run
+
+    raise typer.Exit(run(folder, output, html, force))
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help",
+COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "audit", "--help",
             "-h", "--version"}
 
 
