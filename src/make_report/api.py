@@ -76,7 +76,7 @@ def rule_title(rule_id: str) -> str:
     return found.title if found else ""
 
 
-PUBLISHED = {".docx", ".html", ".htm", ".txt", ".mht", ".mhtml"}
+PUBLISHED = {".docx", ".html", ".htm", ".txt", ".mht", ".mhtml", ".pdf"}
 """Already-published reports, read by the importer rather than as workbooks."""
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONSISTENT, INCONSISTENT, UNREADABLE = "一致", "不一致", "无法读取"
-SUFFIXES = (".docx", ".html", ".htm", ".txt", ".mht", ".mhtml")
+SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".mht", ".mhtml")
 
 
 @dataclass

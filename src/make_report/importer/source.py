@@ -25,7 +25,7 @@ from make_report.readers.sniff import (
 )
 
 LineKind = Literal["text", "delimited", "grid"]
-SUFFIXES = (".txt", ".html", ".htm", ".docx", ".mht", ".mhtml")
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".mht", ".mhtml", ".pdf")
 HEADER_KEYS = re.compile(r"(URL|YEAR|FORMAT|SOURCE|TITLE):.*")
 WRAP_WIDTH = 45
 """Characters a line of a PDF's text has at most (a page holds about 28)."""
@@ -70,7 +70,7 @@ def load(path: Path) -> Source:
     Chinese sentence, under the same limits as a workbook."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"{path.name}:无法导入该类型的文件,请提供 .docx、.html、.mht 或 .txt 格式的报告。")
+        raise InputError(f"{path.name}:无法导入该类型的文件,请提供 .docx、.pdf、.html、.mht 或 .txt 格式的报告。")
     try:
         return _load(path, suffix)
     except OSError as exc:  # no permission, locked by another program
@@ -86,6 +86,10 @@ def _load(path: Path, suffix: str) -> Source:
     if suffix == ".docx":
         _sniff_docx(path)
         return Source(tuple(docx_lines(path)), wrapped=False)
+    if suffix == ".pdf":
+        from make_report.importer.pdf import pdf_source
+
+        return pdf_source(path)
     if suffix in (".mht", ".mhtml"):
         text = mht_html(path)
         suffix = ".html"
