@@ -84,7 +84,7 @@ def _load(path: Path, suffix: str) -> Source:
         raise InputError(f"{path.name}:这是一个文件夹,不是报告文件。")
     check_size(path, USUAL_SIZE)
     if suffix == ".docx":
-        _sniff_docx(path)
+        sniff_docx(path)
         return Source(tuple(docx_lines(path)), wrapped=False)
     if suffix == ".pdf":
         from make_report.importer.pdf import pdf_source
@@ -132,7 +132,7 @@ def _decode_as(data: bytes, charset: str | None) -> str:
     return decode(data)
 
 
-def _sniff_docx(path: Path) -> None:
+def sniff_docx(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
         body = head + fh.read() if head.startswith(OLE_MAGIC) else head
