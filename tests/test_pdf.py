@@ -99,3 +99,38 @@ def test_pdf_library_is_loaded_only_for_pdfs():
             "print('pypdfium2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="session")
+def reference_pdfs(tmp_path_factory):
+    """The reference reports' hand-read numbers published as PDF (one LibreOffice run)."""
+    from importer_refs import DATA, expected_cells, load, shared_dir
+    from make_report.core.model import Report
+    from make_report.formats import get_format
+    from make_report.writers.docx import write_docx
+    from make_report.writers.pdf import convert_to_pdf
+
+    if soffice() is None or shared_dir() is None:
+        pytest.skip("LibreOffice or the reference reports are missing")
+    files = [DATA / f for f in sorted(p.name for p in DATA.glob("ref_*.json"))]
+    files += sorted((shared_dir() / "more").glob("*.expected.json"))
+    folder = tmp_path_factory.mktemp("refpdf")
+    out, docs = {}, []
+    for i, file in enumerate(files):
+        data = load(file)
+        fmt = get_format(data["format"])
+        want = {k: v for k, v in expected_cells(data, fmt).items()
+                if v is not None and k in fmt.field_map}
+        docs.append(folder / f"{i}.docx")
+        write_docx(Report(fmt, "某县人民政府", data["year"], values=dict(want)), docs[-1])
+        out[file.name] = (docs[-1].with_suffix(".pdf"), want)
+    convert_to_pdf(docs, [d.with_suffix(".pdf") for d in docs])
+    return out
+
+
+def test_every_hand_read_number_published_as_pdf_is_read(reference_pdfs):
+    from importer_refs import same
+
+    for name, (path, want) in reference_pdfs.items():
+        values = import_report(path).report.values
+        assert [k for k, v in want.items() if not same(v, values.get(k))] == [], name
