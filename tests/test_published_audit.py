@@ -67,6 +67,14 @@ DAMAGED = [
     ("numbers of table 二 deleted", lambda ls: [
         "\t".join(c for c in x.split("\t") if not c.replace(".", "").isdigit())
         if x.startswith(("规章", "行政规范性文件")) else x for x in ls], "表二 “规章”、“行政规范性文件”"),
+    ("an extra cell in a row", lambda ls: _edit_row(ls, "2.重复申请", lambda s: s + "\t99"),
+     "无法对应到官方表格的单元格"),
+    ("a row printed twice", lambda ls: [y for x in ls for y in ([x, x] if x.startswith("2.重复申请")
+                                                                 else [x])],
+     "无法对应到官方表格的单元格"),
+    ("a row of numbers without a label", lambda ls: [
+        y for x in ls for y in ([x, "1\t2\t3\t4\t5\t6\t21"] if x.startswith("2.重复申请") else [x])],
+     "无法对应到官方表格的单元格"),
 ]
 
 
@@ -100,7 +108,8 @@ def test_import_of_a_damaged_report_leaves_cells_empty_and_marks_the_workbook(da
                                                                               capsys):
     path, words = damaged
     result = import_report(path)
-    assert result.incomplete and not set(result.incomplete) & set(result.report.values)
+    assert result.incomplete or result.leftover
+    assert not set(result.incomplete) & set(result.report.values)
     out = tmp_path / "导入.xlsx"
     assert main(["import", str(path), "-o", str(out)]) == 1
     assert words in capsys.readouterr().err
@@ -110,7 +119,7 @@ def test_import_of_a_damaged_report_leaves_cells_empty_and_marks_the_workbook(da
         loc = where[key]
         assert wb[loc.sheet][loc.cell].value is None, key
     note = wb["基本信息"].cell(IMPORT_NOTE_ROW, 2).value
-    assert note and all(f"{where[k].sheet}!{where[k].cell}" in note for k in result.incomplete)
+    assert note and ("无法对应" in note) == bool(result.leftover) and all(f"{where[k].sheet}!{where[k].cell}" in note for k in result.incomplete)
     # a later check of the workbook is not a pass either
     capsys.readouterr()
     assert main(["check", str(out), "--json"]) == 1
@@ -119,9 +128,12 @@ def test_import_of_a_damaged_report_leaves_cells_empty_and_marks_the_workbook(da
     assert found["verdict"] != "一致"
 
 
-def test_workbook_filled_in_and_unmarked_checks_again(damaged, tmp_path):
+@pytest.mark.parametrize("case", [d for d in DAMAGED if d[2] != "无法对应到官方表格的单元格"],
+                         ids=lambda d: d[0])
+def test_workbook_filled_in_and_unmarked_checks_again(case, tmp_path):
     """Once the office fills the cells and clears the note, the workbook is judged as any."""
-    path, _ = damaged
+    path = tmp_path / "报告.txt"
+    path.write_text("\n".join(case[1](lines_of())), encoding="utf-8")
     out = tmp_path / "导入.xlsx"
     api.import_published(path, out)
     original = report_2021()

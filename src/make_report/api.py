@@ -173,7 +173,9 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
     output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
-    write_workbook(imported.report.format, output, imported.report, imported.incomplete)
+    doubts = [f.message for f in imported.findings
+              if f.rule == "P1" and f.table in imported.leftover and not f.fields]
+    write_workbook(imported.report.format, output, imported.report, imported.incomplete, doubts)
     return output, imported.findings
 
 

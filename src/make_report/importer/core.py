@@ -49,7 +49,8 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
     findings.extend(notes)
     findings.extend(out.findings)
     result = ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
-                          path, variant, frozenset(out.absent), frozenset(out.failed))
+                          path, variant, frozenset(out.absent), frozenset(out.failed),
+                          out.leftover)
     findings.extend(completeness(result))
     return result
 
@@ -68,9 +69,15 @@ def completeness(result: ImportResult) -> list[Finding]:
         for f in table.fields:
             if f.key in missing:
                 rows.setdefault(f.row, []).append(f.key)
+        name = fmt.table_name(table.key)
+        extra = result.leftover.get(table.key)
+        if extra:
+            shown = "、".join(extra[:MAX_ROWS_NAMED]) + ("等" if len(extra) > MAX_ROWS_NAMED else "")
+            out.append(finding("P1", name, table=table.key,
+                               problem=f"有 {len(extra)} 个数字({shown})无法对应到官方表格的单元格,"
+                                       "表格未能完整读出,读出的数字可能错位,请对照原报告核对"))
         if not rows:
             continue
-        name = fmt.table_name(table.key)
         total = sum(len(keys) for keys in rows.values())
         if total == len(table.fields):
             problem = "整张表未能读出"

@@ -38,6 +38,9 @@ class ImportResult:
 
     failed: frozenset[str] = frozenset()
     """Rules proven to fail whatever the unread cells hold (P4: no split adds up)."""
+    leftover: dict[str, list[str]] = field(default_factory=dict)
+    """Table -> numbers the report shows that no cell could take: it was not read
+    completely, even if every cell got a number (one of them may be misplaced)."""
 
     def variant_report(self) -> Report | None:
         """The report in the format whose table 三 rows it follows, with its own numbers."""
@@ -72,6 +75,7 @@ class Collector:
         self.blank: list[str] = []
         self.absent: set[str] = set()
         self.failed: set[str] = set()
+        self.leftover: dict[str, list[str]] = {}
         self.labels = {f.key: f.label for f in fmt.fields}
         self.findings = Findings()
 
@@ -114,6 +118,7 @@ class Collector:
         """Numbers left over after the official cells were filled: named, never used."""
         for token in tokens:
             if token.kind == "value":
+                self.leftover.setdefault(table, []).append(token.text)
                 self.note("I1", f"{self.where(table)} 多出的数字“{token.text}”"
                           "无法对应到官方表格的单元格,未读取", table)
 

@@ -41,10 +41,11 @@ OPEN_END_YEAR = 2100
 
 
 def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
-                   unread: Sequence[str] = ()) -> None:
+                   unread: Sequence[str] = (), doubts: Sequence[str] = ()) -> None:
     """Write the standard workbook for ``fmt``, filled from ``report`` when given.
     ``unread``: cells an import could not read; they stay empty (no total formula either)
-    and 基本信息 names them, so checking the workbook cannot pass until they are filled."""
+    and 基本信息 names them, so checking the workbook cannot pass until they are filled.
+    ``doubts``: sentences on what else the import could not place (numbers left over)."""
     if report is not None and report.format.id != fmt.id:
         raise ValueError(f"报告格式 {report.format.id} 与工作簿格式 {fmt.id} 不一致")
     layout = workbook_layout(fmt)
@@ -58,8 +59,8 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
             write_table_sheet(ws, fmt, layout.tables[section.table], report)
         else:
             _narrative_sheet(ws, section, _entries(section, report))
-    if unread:
-        _mark_unread(wb, meta, layout, unread)
+    if unread or doubts:
+        _mark_unread(wb, meta, layout, unread, doubts)
     wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
     with atomic_output(Path(path)) as tmp:
@@ -67,14 +68,14 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
 
 
 def _mark_unread(wb: Workbook, meta: Worksheet, layout: WorkbookLayout,
-                 unread: Sequence[str]) -> None:
+                 unread: Sequence[str], doubts: Sequence[str]) -> None:
     where = layout.field_cells
     places = [where[k] for k in unread if k in where]
     for sheet, address in places:
         wb[sheet][address].value = None
     _label(meta.cell(IMPORT_NOTE_ROW, 1), IMPORT_NOTE_LABEL)
     cell = meta.cell(IMPORT_NOTE_ROW, 2)
-    _input(cell, ";".join(f"{s}!{a}" for s, a in places))
+    _input(cell, ";".join([*(f"{s}!{a}" for s, a in places), *doubts]))
     cell.alignment = st.MIDDLE
     st.set_text(meta.cell(IMPORT_NOTE_ROW, 3), "导入时这些单元格未能读出,留空(不是 0)。"
                 "请对照原报告补填,然后清空本行", st.NOTE)
