@@ -143,8 +143,8 @@ def test_workbook_filled_in_and_unmarked_checks_again(case, tmp_path):
         wb[where[key].sheet][where[key].cell].value = int(original.values[key])
     wb["基本信息"].cell(IMPORT_NOTE_ROW, 2).value = None
     wb.save(out)
-    result = api.check(out)
-    assert result.exit_code == 0 and result.verdict == "一致"
+    result = api.check(out)  # (a page cut short also lacks its last sections: C5, not P2)
+    assert result.verdict == "一致" and not [f for f in result.findings if f.rule[0] in "PANR"]
 
 
 def test_a_rule_on_unread_cells_is_undecided_never_holds(tmp_path):

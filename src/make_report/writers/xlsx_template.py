@@ -18,8 +18,10 @@ from make_report.core.layout import (
     IMPORT_NOTE_LABEL,
     IMPORT_NOTE_ROW,
     META_FIRST_ROW,
+    META_HINT,
     META_ROWS,
     NARRATIVE_FIRST_ROW,
+    NARRATIVE_HEADERS,
     WorkbookLayout,
     workbook_layout,
 )
@@ -30,10 +32,7 @@ from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 from make_report.writers.xlsx_tables import write_table_sheet
 
-META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
-             "如确需修改,可在“审阅”中撤销工作表保护。")
 META_HEADERS = ("项目", "填写内容", "说明")
-NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
 SPARE_ROWS = 200
 """Unlocked rows left under the narrative so staff can write more than the topics offered."""
 OPEN_END_YEAR = 2100
@@ -41,7 +40,8 @@ OPEN_END_YEAR = 2100
 
 
 def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
-                   unread: Sequence[str] = (), doubts: Sequence[str] = ()) -> None:
+                   unread: Sequence[str] = (), doubts: Sequence[str] = (),
+                   exclusive: bool = False) -> None:
     """Write the standard workbook for ``fmt``, filled from ``report`` when given.
     ``unread``: cells an import could not read; they stay empty (no total formula either)
     and 基本信息 names them, so checking the workbook cannot pass until they are filled.
@@ -63,7 +63,7 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
         _mark_unread(wb, meta, layout, unread, doubts)
     wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), exclusive) as tmp:  # exclusive: never over a new file
         wb.save(tmp)
 
 
