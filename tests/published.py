@@ -29,7 +29,7 @@ FOOTER = ["【打印本页】【关闭窗口】", "相关链接:国务院 省政
 
 
 def run_together(values: dict, fmt, agency: str, year: int, *, chrome: bool = False,
-                 one_line: bool = False, rows=None) -> str:
+                 one_line: bool = False, rows=None, says: str = "") -> str:
     """A published report whose table rows lost every separator between their cells:
     ``规章000``, ``一、本年新收政府信息公开申请数量210000021``, table 四 as one run.
     ``values``: field key -> number; ``rows``: the table 三 rows the report has."""
@@ -43,6 +43,8 @@ def run_together(values: dict, fmt, agency: str, year: int, *, chrome: bool = Fa
         out.append(section.title)
         if section.table is None:
             out.append(f"{year}年,本机关认真贯彻落实《条例》,做好{section.heading}相关工作。")
+            if says and section.key == "overview":
+                out.append(says)
             continue
         table = fmt.table(section.table)
         if section.table == "active_disclosure":

@@ -150,3 +150,26 @@ def test_digits_separated_by_spaces_are_never_cut(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     result = import_report(path)
     assert not any(k.startswith("active_disclosure.regulations") for k in result.report.values)
+
+
+def test_the_narrative_decides_between_readings_the_rules_allow(tmp_path):
+    """01's 行政规范性文件 8 26 66 run together as 82666: six cuts; the narrative says which."""
+    _data, fmt, expected, rows = hand_read("more/01_huaian_shi_2024.txt", None)
+    path = tmp_path / "报告.txt"
+    says = "全年行政规范性文件制发8件、废止26件,现行有效行政规范性文件66件。"
+    path.write_text(run_together(expected, fmt, "淮安市人民政府", 2024, rows=rows, says=says),
+                    encoding="utf-8")
+    result = import_report(path)
+    assert [result.report.values.get(f"active_disclosure.normative_documents.{c}")
+            for c in ("issued", "abolished", "in_force")] == [8, 26, 66]
+    assert any(f.rule == "I3" and "按正文所述" in f.message for f in result.findings)
+
+
+def test_a_narrative_that_agrees_with_no_reading_decides_nothing(tmp_path):
+    _data, fmt, expected, rows = hand_read("more/01_huaian_shi_2024.txt", None)
+    path = tmp_path / "报告.txt"
+    says = "全年行政规范性文件制发5件。"
+    path.write_text(run_together(expected, fmt, "淮安市人民政府", 2024, rows=rows, says=says),
+                    encoding="utf-8")
+    result = import_report(path)
+    assert "active_disclosure.normative_documents.issued" not in result.report.values

@@ -184,7 +184,7 @@ def _require_file(path: Path, option: str) -> None:
 
 def import_published(path: str | Path, output: str | Path, *, force: bool = False,
                      format_id: str | None = None) -> tuple[Path, Findings]:
-    """A published report (.docx/.html/.txt) as a standard workbook; unread cells stay empty."""
+    """A published report (.docx/.pdf/.html/.mht/.txt) as a standard workbook; unread cells stay empty."""
     from make_report.app.output import new_output
     from make_report.importer import import_report
     from make_report.writers.xlsx_template import write_workbook
@@ -358,7 +358,7 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
     page = new_output(target.with_suffix(".html"), ".html", [], force) if html else None
     paths = find_reports(folder, skip=[target] + ([page] if page else []))
     if not paths:
-        raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.html、.htm、.txt)。")
+        raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.pdf、.html、.htm、.mht、.txt)。")
     if progress is not None:
         progress(len(paths), None)
     items = run_audit(paths, folder, (lambda item: progress(len(paths), item))

@@ -53,7 +53,7 @@ def template(
     year: Annotated[int | None, typer.Option("--year", help="报告年度,默认上一年")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="从数据 JSON 填写")] = None,
     from_report: Annotated[Path | None, typer.Option(
-        "--from", help="从上一年的报告(.xlsx/.docx/.html/.txt)开始:结转数和标题预先填好")] = None,
+        "--from", help="从上一年的报告(.xlsx/.docx/.pdf/.html/.mht/.txt)开始:结转数和标题预先填好")] = None,
     format_id: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
     docx: Annotated[bool, typer.Option(
@@ -75,7 +75,7 @@ def template(
 @app.command()
 def check(
     workbook: Annotated[Path, typer.Argument(
-        help="填写好的工作簿 .xlsx,数据 .json,或已发布的报告 .docx/.html/.txt")],
+        help="填写好的工作簿 .xlsx,数据 .json,或已发布的报告 .docx/.pdf/.html/.mht/.txt")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
     previous: PreviousOpt = None,
     format_id: FormatOpt = None,
@@ -193,7 +193,7 @@ def summary(
 
 @app.command("import")
 def import_(
-    report: Annotated[Path, typer.Argument(help="已发布的报告 .docx/.html/.txt")],
+    report: Annotated[Path, typer.Argument(help="已发布的报告 .docx/.pdf/.html/.mht/.txt")],
     output: Annotated[Path, typer.Option("-o", "--output", help="写出的标准工作簿 .xlsx")],
     format_id: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
@@ -215,7 +215,7 @@ def import_(
 
 @app.command()
 def audit(
-    folder: Annotated[Path, typer.Argument(help="存放已发布报告(.docx/.html/.txt)的文件夹(含子文件夹)")],
+    folder: Annotated[Path, typer.Argument(help="存放已发布报告(.docx/.pdf/.html/.mht/.txt)的文件夹(含子文件夹)")],
     output: Annotated[Path, typer.Option("-o", "--output", help="审核结果 .xlsx")],
     html: Annotated[bool, typer.Option("--html", help="同时生成网页版审核结果(.html)")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的审核结果")] = False,

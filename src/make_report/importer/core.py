@@ -51,6 +51,8 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
               for s in reversed(layout.sections) if s.key in TABLE_SECTIONS}
     fmt = _format(format_id, tokens.get("active_disclosure", []), year, notes)
     out = Collector(fmt)
+    out.narrative = [line.text for s in layout.sections if s.key not in TABLE_SECTIONS
+                     for line in source.lines[s.start:s.end] if line.kind == "text"]
     variant = _read_tables(out, fmt, tokens)
     report = Report(fmt, agency or _agency(layout, notes), year, layout.date,
                     _lead(source, layout), "", out.values, _narrative(source, layout, fmt, notes))

@@ -89,6 +89,8 @@ class Collector:
         self.absent: set[str] = set()
         self.failed: set[str] = set()
         self.leftover: dict[str, list[str]] = {}
+        self.narrative: list[str] = []
+        """The report's text outside its tables, for the numbers it states (T1 claims)."""
         self.labels = {f.key: f.label for f in fmt.fields}
         self.findings = Findings()
 

@@ -262,7 +262,9 @@ def html_lines(text: str) -> list[Line]:
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     if not text.strip():
         return []
-    root = lxml.html.document_fromstring(text)
+    # never the network (an external DTD, an entity's URL), never a huge tree
+    parser = lxml.html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True)
+    root = lxml.html.document_fromstring(text, parser=parser)
     walker = _HtmlWalker()
     body = root.find("body")
     walker.walk(body if body is not None else root)

@@ -158,7 +158,36 @@ def read_runs(out: Collector, table: str,
     texts = {spec.key: " ".join(t.text for t in tokens) for spec, tokens, _ in runs}
     options = _across_rows(out, lines, specs, options)
     for key, found in options.items():
+        if len(found) > 1:
+            found = _by_narrative(out, table, specs[key], found)
         _take(out, table, specs[key], texts[key], found)
+
+
+def _by_narrative(out: Collector, table: str, spec: RowSpec,
+                  found: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Readings the numbers the narrative states agree with (收到申请 N 件, 行政诉讼 N 件,
+    制发规范性文件 N 件); if the narrative agrees with none, it decides nothing."""
+    from make_report.core.numerals import parse_count
+
+    keys = set(spec.keys)
+    kept = found
+    for fmt in FORMATS.values():
+        for claim in fmt.claims:
+            if not set(claim.keys) & keys or not set(claim.keys) <= keys | set(out.values):
+                continue
+            stated = {parse_count(m.group(1)) for text in out.narrative
+                      for m in claim.regex.finditer(text)} - {None}
+            if len(stated) != 1:
+                continue
+            want = stated.pop()
+            at = {k: i for i, k in enumerate(spec.keys)}
+            agree = [f for f in kept if sum(f[at[k]] if k in at else out.values[k]  # type: ignore[misc]
+                                            for k in claim.keys) == want]
+            if agree and len(agree) < len(kept):
+                kept = agree
+                out.note("I3", f"{_row_place(out, table, spec)}的数字连在一起,按正文所述"
+                         f"“{claim.what} {want}”选定拆法,请核对", table, spec.keys)
+    return kept
 
 
 def _across_rows(out: Collector, lines: list, specs: dict[str, RowSpec],
