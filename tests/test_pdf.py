@@ -134,3 +134,12 @@ def test_every_hand_read_number_published_as_pdf_is_read(reference_pdfs):
     for name, (path, want) in reference_pdfs.items():
         values = import_report(path).report.values
         assert [k for k, v in want.items() if not same(v, values.get(k))] == [], name
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".mht"])
+def test_a_pdf_or_mht_larger_than_any_report_is_refused_unread(tmp_path, suffix):
+    path = tmp_path / f"报告{suffix}"
+    with path.open("wb") as fh:  # sparse: 60 MB on paper, nothing read
+        fh.truncate(60 << 20)
+    with pytest.raises(InputError, match="文件过大"):
+        import_report(path)
