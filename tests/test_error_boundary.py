@@ -44,6 +44,7 @@ def base_invocations(inputs: dict[str, Path], out: Path) -> dict[str, list[str]]
         "import": ["import", str(inputs["published"]), "-o", str(out / "i.xlsx")],
         "build json": ["build", str(inputs["json"]), "-o", str(out / "r.docx")],
         "explain": ["explain"],
+        "audit": ["audit", str(inputs["reports"]), "-o", str(out / "a.xlsx")],
     }
 
 
@@ -82,7 +83,8 @@ def options(callback: typing.Callable) -> list[tuple[str, str, str | None]]:
 VALUES = {"path": BAD_PATHS, "format": BAD_FORMATS, "year": BAD_YEARS, "number": BAD_NUMBERS,
           "rule": BAD_RULES}
 BASES = ["template", "template data", "template from", "check", "check published",
-         "check json", "export", "build", "build json", "batch", "summary", "import", "explain"]
+         "check json", "export", "build", "build json", "batch", "summary", "import", "explain",
+         "audit"]
 """The keys of ``base_invocations``: a command, then what its main input is."""
 CASES = [(base, flag, kind, value)
          for base in BASES
@@ -100,6 +102,8 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     workbook = folder / "单位.xlsx"
     write_workbook(report.format, workbook, report)
     published = api.build(workbook, root / "published.docx").outputs[0]
+    (root / "reports").mkdir()
+    (root / "reports" / "某镇.docx").write_bytes(published.read_bytes())
     api.export_to(workbook, root / "data.json")
     (root / "folder").mkdir()
     (root / "empty.xlsx").write_bytes(b"")
@@ -107,7 +111,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     (root / "garbage.json").write_text("{not json", encoding="utf-8")
     (root / "wrong.png").write_bytes(b"\x89PNG\r\n")
     return {"workbook": workbook, "folder": folder, "published": published,
-            "json": root / "data.json", "root": root}
+            "json": root / "data.json", "root": root, "reports": root / "reports"}
 
 
 def with_value(args: list[str], flag: str | None, value: str) -> list[str]:

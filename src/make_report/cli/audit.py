@@ -17,16 +17,23 @@ def run(folder: Path, output: Path, html: bool, force: bool) -> int:
     from make_report import api
 
     console = make_console(stderr=True)
-    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
-                  MofNCompleteColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("审核报告", total=None)
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), console=console, transient=True)
+    task = None
 
-        def progress(total: int, item: AuditItem | None) -> None:
-            bar.update(task, total=total)
-            if item is not None:
-                bar.advance(task)
+    def progress(total: int, item: AuditItem | None) -> None:
+        nonlocal task
+        if task is None:  # shown once the folder and outputs are known to be usable
+            bar.start()
+            task = bar.add_task("审核报告", total=total)
+        if item is not None:
+            bar.advance(task)
 
+    try:
         items = api.audit(folder, output, html=html, force=force, progress=progress)
+    finally:
+        if task is not None:
+            bar.stop()
     show(items, console)
     pages = f" 和 {Path(output).with_suffix('.html')}" if html else ""
     console.print(Text(f"审核结果已写入 {output}{pages}"))
