@@ -45,6 +45,8 @@ def base_invocations(inputs: dict[str, Path], out: Path) -> dict[str, list[str]]
         "build json": ["build", str(inputs["json"]), "-o", str(out / "r.docx")],
         "explain": ["explain"],
         "audit": ["audit", str(inputs["reports"]), "-o", str(out / "a.xlsx")],
+        # --backup makes serve write one backup and exit instead of serving
+        "serve": ["serve", "--data-dir", str(out / "desk"), "--backup", str(out / "b.zip")],
     }
 
 
@@ -84,7 +86,7 @@ VALUES = {"path": BAD_PATHS, "format": BAD_FORMATS, "year": BAD_YEARS, "number":
           "rule": BAD_RULES}
 BASES = ["template", "template data", "template from", "check", "check published",
          "check json", "export", "build", "build json", "batch", "summary", "import", "explain",
-         "audit"]
+         "audit", "serve"]
 """The keys of ``base_invocations``: a command, then what its main input is."""
 CASES = [(base, flag, kind, value)
          for base in BASES

@@ -147,6 +147,9 @@ def _decode_as(data: bytes, charset: str | None) -> str:
 
 
 def sniff_docx(path: Path) -> None:
+    """Every Word document read here (a report, a reference, an office's template): the
+    common file checks (a regular file of a sane size), then the package checks."""
+    check_size(path, USUAL_SIZE)
     with path.open("rb") as fh:
         head = fh.read(8)
         body = head + fh.read() if head.startswith(OLE_MAGIC) else head
@@ -168,7 +171,6 @@ def check_reference_docx(path: Path) -> None:
     try:
         if not path.exists():
             raise InputError(f"{path.name}:文件不存在。")
-        check_size(path, USUAL_SIZE)
         sniff_docx(path)
         import zipfile
 
@@ -208,9 +210,11 @@ DOCUMENT = Package("正常的 Word 文档", "Word 和 WPS 保存的文档", SAVE
 
 
 def _html_lines(text: str, path: Path) -> list[Line]:
+    from lxml import etree
+
     try:
         return html_lines(text)
-    except (ValueError, RecursionError):  # lxml's ParserError is a ValueError
+    except (ValueError, RecursionError, etree.LxmlError):  # "Document is empty" for "<!"
         raise InputError(f"{path.name}:网页内容无法解析,请在浏览器中打开后另存为网页(.html)再试。") from None
 
 
@@ -337,7 +341,7 @@ def docx_lines(path: Path) -> list[Line]:
         out: list[Line] = []
         _docx_block(document.element.body, out)
         return out
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception:  # KeyError, XMLSyntaxError, zlib.error, EOFError, ValueError ...
         raise InputError(f"{path.name}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None
