@@ -10,12 +10,12 @@ import sys
 
 import pytest
 
+from conftest import require_soffice
 from make_report import api
 from make_report.core.errors import InputError
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
 from make_report.importer import import_report
-from make_report.writers.pdf import soffice
 
 REPORTS = {"2021": 1, "2019": 2}
 
@@ -30,8 +30,7 @@ def _report(fmt_id: str, broken: bool = False):
 @pytest.fixture(scope="session")
 def pdfs(tmp_path_factory):
     """{name: path} of PDFs LibreOffice makes from the tool's Word reports (one run)."""
-    if soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    require_soffice()
     from make_report.writers.docx import write_docx
     from make_report.writers.pdf import convert_to_pdf
 
@@ -110,8 +109,9 @@ def reference_pdfs(tmp_path_factory):
     from make_report.writers.docx import write_docx
     from make_report.writers.pdf import convert_to_pdf
 
-    if soffice() is None or shared_dir() is None:
-        pytest.skip("LibreOffice or the reference reports are missing")
+    require_soffice()
+    if shared_dir() is None:
+        pytest.skip("the reference reports are missing: set MAKE_REPORT_SHARED")
     files = [DATA / f for f in sorted(p.name for p in DATA.glob("ref_*.json"))]
     files += sorted((shared_dir() / "more").glob("*.expected.json"))
     folder = tmp_path_factory.mktemp("refpdf")
