@@ -44,6 +44,7 @@ def base_invocations(inputs: dict[str, Path], out: Path) -> dict[str, list[str]]
         "import": ["import", str(inputs["published"]), "-o", str(out / "i.xlsx")],
         "build json": ["build", str(inputs["json"]), "-o", str(out / "r.docx")],
         "explain": ["explain"],
+        "audit": ["audit", str(inputs["reports"]), "-o", str(out / "a.xlsx")],
         # --backup makes serve write one backup and exit instead of serving
         "serve": ["serve", "--data-dir", str(out / "desk"), "--backup", str(out / "b.zip")],
     }
@@ -84,7 +85,8 @@ def options(callback: typing.Callable) -> list[tuple[str, str, str | None]]:
 VALUES = {"path": BAD_PATHS, "format": BAD_FORMATS, "year": BAD_YEARS, "number": BAD_NUMBERS,
           "rule": BAD_RULES}
 BASES = ["template", "template data", "template from", "check", "check published",
-         "check json", "export", "build", "build json", "batch", "summary", "import", "explain", "serve"]
+         "check json", "export", "build", "build json", "batch", "summary", "import", "explain",
+         "audit", "serve"]
 """The keys of ``base_invocations``: a command, then what its main input is."""
 CASES = [(base, flag, kind, value)
          for base in BASES
@@ -102,6 +104,8 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     workbook = folder / "单位.xlsx"
     write_workbook(report.format, workbook, report)
     published = api.build(workbook, root / "published.docx").outputs[0]
+    (root / "reports").mkdir()
+    (root / "reports" / "某镇.docx").write_bytes(published.read_bytes())
     api.export_to(workbook, root / "data.json")
     (root / "folder").mkdir()
     (root / "empty.xlsx").write_bytes(b"")
@@ -109,7 +113,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     (root / "garbage.json").write_text("{not json", encoding="utf-8")
     (root / "wrong.png").write_bytes(b"\x89PNG\r\n")
     return {"workbook": workbook, "folder": folder, "published": published,
-            "json": root / "data.json", "root": root}
+            "json": root / "data.json", "root": root, "reports": root / "reports"}
 
 
 def with_value(args: list[str], flag: str | None, value: str) -> list[str]:

@@ -52,9 +52,9 @@ def test_text_in_gb18030_or_utf8_with_bom_reads_like_utf8(tmp_path, encoding):
 
 
 def test_unknown_file_type_is_an_input_error(tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(b"%PDF-1.4")
-    with pytest.raises(InputError, match="无法导入该类型的文件"):
+    path = tmp_path / "report.odt"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match=r"无法导入该类型的文件,请提供 \.docx、\.pdf、\.html"):
         import_report(path)
 
 

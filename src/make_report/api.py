@@ -16,6 +16,7 @@ from typing import Any
 
 from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
+from make_report.checks.verdict import CONSISTENT, Verdicts, finding_status, verdicts
 from make_report.core.errors import InputError, MakeReportError
 from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
@@ -32,10 +33,34 @@ class CheckResult:
     source: Path
     unknown: frozenset[str] = frozenset()
     """Fields a published report's numbers could not be read for: no ratio rests on them."""
+    verdicts: Verdicts | None = None
+    unjudged: frozenset[str] = frozenset()
+    """Cells that were not read (a published report's, or an incomplete import's): no rule
+    resting on them holds."""
+    published: bool = False
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
+
+    @property
+    def incomplete(self) -> list[Finding]:
+        """P1/P2: the tables (or the imported workbook) not completely read."""
+        return [f for f in self.findings if f.rule in ("P1", "P2")]
+
+    @property
+    def verdict(self) -> str:
+        return self.verdicts.overall if self.verdicts else ""
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a table could not be read completely (nothing can pass then); a published
+        report passes only when every rule holds; a workbook when it has no errors."""
+        if self.incomplete and self.published:
+            return 2
+        if self.published:
+            return 0 if self.verdict == CONSISTENT else 1
+        return 0 if self.valid else 1
 
     @property
     def ratios(self) -> list[RatioValue]:
@@ -43,19 +68,31 @@ class CheckResult:
         return ratios(self.report, self.unknown)
 
     def as_dict(self) -> dict[str, Any]:
+        unjudged = set(self.unjudged)
         return {
             "file": self.source.name,
             "format": self.report.format.id,
             "errors": len(self.findings.errors),
             "warnings": len(self.findings.warnings),
-            "findings": [f.as_dict() for f in self.findings],
+            "verdict": self.verdict,
+            "rules": [{"rule": r, "title": rule_title(r), "status": s}
+                      for r, s in (self.verdicts.rules.items() if self.verdicts else ())],
+            "findings": [{**f.as_dict(), "status": finding_status(f, unjudged)}
+                         for f in self.findings],
             "ratios": [r.as_dict() for r in self.ratios],
         }
 
 
+def rule_title(rule_id: str) -> str:
+    from make_report.rules import RULES
+
+    found = RULES.get(rule_id)
+    return found.title if found else ""
+
+
 MAX_JSON_BYTES = 10 * 1024 * 1024
 """Interchange JSON of one report is a few tens of KB; parsed, a byte can take 50 in memory."""
-PUBLISHED = {".docx", ".html", ".htm", ".txt"}
+PUBLISHED = {".docx", ".html", ".htm", ".txt", ".mht", ".mhtml", ".pdf"}
 """Already-published reports, read by the importer rather than as workbooks."""
 
 
@@ -80,19 +117,23 @@ def check(path: str | Path, format_id: str | None = None,
     report is audited with its own labels; ``previous`` adds the cross-year rules;
     ``docx_template`` checks an office's Word template against this report."""
     path = Path(path)
-    if path.suffix.lower() in PUBLISHED:
+    variant, failed = None, frozenset()
+    published = path.suffix.lower() in PUBLISHED
+    if published:
         from make_report.importer import import_and_audit
 
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
+        judged_unknown = set(imported.incomplete)
+        variant, failed = imported.variant_report(), imported.failed
         ratio_unknown = frozenset(imported.uncertain)
     else:
         result = read(path, format_id)
         result.findings.extend(validate(result.report, result.cells))
         result.findings.extend(template_findings(result.report, result.cells))
-        unknown = set()
-        ratio_unknown = frozenset()
+        unknown = judged_unknown = set(result.unknown)
+        ratio_unknown = frozenset(result.unknown)
     if previous is not None:
         from make_report.checks.content import check_copied
         from make_report.checks.crossyear import check_years
@@ -108,7 +149,9 @@ def check(path: str | Path, format_id: str | None = None,
     if docx_template is not None:
         _, found = fill_docx_template(result.report, docx_template, lay_out=False)
         result.findings.extend(found)
-    return CheckResult(result.report, result.findings, result.cells, path, ratio_unknown)
+    judged = verdicts(result.report, result.findings, judged_unknown, variant, failed)
+    return CheckResult(result.report, result.findings, result.cells, path, ratio_unknown, judged,
+                       frozenset(judged_unknown), published)
 
 
 def fill_docx_template(report: Report, template: str | Path, *, templates: Path | None = None,
@@ -143,14 +186,17 @@ def _require_file(path: Path, option: str) -> None:
 
 def import_published(path: str | Path, output: str | Path, *, force: bool = False,
                      format_id: str | None = None) -> tuple[Path, Findings]:
-    """A published report (.docx/.html/.txt) as a standard workbook; unread cells stay empty."""
+    """A published report (.docx/.pdf/.html/.mht/.txt) as a standard workbook; unread cells stay empty."""
     from make_report.app.output import new_output
     from make_report.importer import import_report
     from make_report.writers.xlsx_template import write_workbook
 
     output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
-    write_workbook(imported.report.format, output, imported.report, exclusive=not force)
+    doubts = [f.message for f in imported.findings
+              if f.rule == "P1" and f.table in imported.leftover and not f.fields]
+    write_workbook(imported.report.format, output, imported.report, imported.incomplete, doubts,
+                   exclusive=not force)
     return output, imported.findings
 
 
@@ -346,6 +392,34 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
     items = summary_items(inputs)
     items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
+    return items
+
+
+def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: bool = False,
+          progress=None) -> list:
+    """Check every published report under ``folder``; write one row per report (and each
+    finding) to ``output`` (.xlsx), and the same as a web page with ``html``."""
+    from make_report.app.audit import find_reports, run_audit
+    from make_report.app.output import new_output
+    from make_report.writers.audit_xlsx import write_audit_workbook
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}:文件夹不存在。")
+    target = new_output(output, ".xlsx", [], force)
+    page = new_output(target.with_suffix(".html"), ".html", [], force) if html else None
+    paths = find_reports(folder, skip=[target] + ([page] if page else []))
+    if not paths:
+        raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.pdf、.html、.htm、.mht、.txt)。")
+    if progress is not None:
+        progress(len(paths), None)
+    items = run_audit(paths, folder, (lambda item: progress(len(paths), item))
+                      if progress is not None else None)
+    write_audit_workbook(items, target)
+    if page is not None:
+        from make_report.writers.audit_html import write_audit_html
+
+        write_audit_html(items, page)
     return items
 
 

@@ -33,7 +33,7 @@ def shown(text: str, style: str = "") -> Any:
     return Text(visible(text), style=style)
 
 
-def print_findings(findings: Findings, name: str) -> None:
+def print_findings(findings: Findings, name: str, verdict_text: str = "") -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -48,7 +48,7 @@ def print_findings(findings: Findings, name: str) -> None:
             table.add_row(Text(SEVERITY_ZH[f.severity], style=STYLE[f.severity]),
                           Text(f.rule), shown(f.message))
         console.print(table)
-    console.print(verdict(findings, name))
+    console.print(verdict(findings, name, verdict_text))
 
 
 def print_ratios(ratios: list) -> None:
@@ -57,12 +57,16 @@ def print_ratios(ratios: list) -> None:
         make_console().print("主要比率:" + ";".join(f"{r.name} {r.shown}" for r in ratios))
 
 
-def verdict(findings: Findings, name: str) -> Any:
-    """The one-line summary, as rich ``Text`` (its ``.plain`` is the sentence)."""
+def verdict(findings: Findings, name: str, overall: str = "") -> Any:
+    """The one-line summary, as rich ``Text`` (its ``.plain`` is the sentence). A published
+    report passes only when every rule holds (``overall`` 一致)."""
     from rich.text import Text
 
     errors, warnings = len(findings.errors), len(findings.warnings)
     name = visible(name)
+    if overall and overall != "一致":
+        what = "存在不一致之处" if overall == "不一致" else "有表格未能完整读出,无法判断是否一致"
+        return Text(f"{name}:{what}(见上表),不能判定报告一致。", style="bold red")
     if errors:
         return Text(f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。",
                     style="bold red")

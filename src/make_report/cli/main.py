@@ -53,7 +53,7 @@ def template(
     year: Annotated[int | None, typer.Option("--year", help="报告年度,默认上一年")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="从数据 JSON 填写")] = None,
     from_report: Annotated[Path | None, typer.Option(
-        "--from", help="从上一年的报告(.xlsx/.docx/.html/.txt)开始:结转数和标题预先填好")] = None,
+        "--from", help="从上一年的报告(.xlsx/.docx/.pdf/.html/.mht/.txt)开始:结转数和标题预先填好")] = None,
     format_id: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
     docx: Annotated[bool, typer.Option(
@@ -75,7 +75,7 @@ def template(
 @app.command()
 def check(
     workbook: Annotated[Path, typer.Argument(
-        help="填写好的工作簿 .xlsx,数据 .json,或已发布的报告 .docx/.html/.txt")],
+        help="填写好的工作簿 .xlsx,数据 .json,或已发布的报告 .docx/.pdf/.html/.mht/.txt")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
     previous: PreviousOpt = None,
     format_id: FormatOpt = None,
@@ -92,9 +92,17 @@ def check(
     else:
         from make_report.cli.console import print_findings, print_ratios
 
-        print_findings(result.findings, workbook.name)
+        print_findings(result.findings, workbook.name, result.verdict if result.published else "")
         print_ratios(result.ratios)
-    raise typer.Exit(0 if result.valid else 1)
+    if result.exit_code == 2:
+        _say(incomplete_sentence(workbook.name, result.incomplete, "无法完成检查"))
+    raise typer.Exit(result.exit_code)
+
+
+def incomplete_sentence(name: str, findings: list, lead: str) -> str:
+    """What stops a pass: each table not completely read, in one sentence."""
+    parts = ";".join(f.message for f in findings)
+    return f"{lead}:{name} {parts}。表格读不全时不能判定报告一致。"
 
 
 @app.command()
@@ -187,7 +195,7 @@ def summary(
 
 @app.command("import")
 def import_(
-    report: Annotated[Path, typer.Argument(help="已发布的报告 .docx/.html/.txt")],
+    report: Annotated[Path, typer.Argument(help="已发布的报告 .docx/.pdf/.html/.mht/.txt")],
     output: Annotated[Path, typer.Option("-o", "--output", help="写出的标准工作簿 .xlsx")],
     format_id: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
@@ -199,7 +207,25 @@ def import_(
     path, findings = api.import_published(report, output, force=force, format_id=format_id)
     if len(findings):
         print_findings(findings, report.name)
+    incomplete = [f for f in findings if f.rule == "P1"]
+    if incomplete:
+        _say(incomplete_sentence(report.name, incomplete, "导入不完整"))
+        _say(f"已导入为标准工作簿:{path}(未读出的单元格留空,并在“基本信息”中列出)")
+        raise typer.Exit(1)
     _say(f"已导入为标准工作簿:{path}")
+
+
+@app.command()
+def audit(
+    folder: Annotated[Path, typer.Argument(help="存放已发布报告(.docx/.pdf/.html/.mht/.txt)的文件夹(含子文件夹)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="审核结果 .xlsx")],
+    html: Annotated[bool, typer.Option("--html", help="同时生成网页版审核结果(.html)")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的审核结果")] = False,
+) -> None:
+    """审核一个文件夹中全部已发布的报告:每份报告一行(一致/不一致/无法读取)。"""
+    from make_report.cli.audit import run
+
+    raise typer.Exit(run(folder, output, html, force))
 
 
 @app.command()
@@ -244,7 +270,7 @@ def _say(text: str) -> None:
 
 
 COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
-            "serve", "--help",
+            "audit", "serve", "--help",
             "-h", "--version"}
 
 

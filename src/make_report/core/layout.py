@@ -24,6 +24,9 @@ META_HINT = ("请在黄色单元格填写，然后依次填写后面各工作表
              "如确需修改，可在“审阅”中撤销工作表保护。")
 NARRATIVE_HEADERS = ("二级标题（可空）", "段落（每段一行）")
 META_FIRST_ROW = 4
+IMPORT_NOTE_ROW = META_FIRST_ROW + len(META_ROWS) + 1
+"""基本信息 row that marks a workbook imported incompletely (label in A, the cells in B)."""
+IMPORT_NOTE_LABEL = "导入未读出的单元格"
 NARRATIVE_FIRST_ROW = 5
 TABLE_ORIGIN_ROW = 5
 STATUS_ROW = 3

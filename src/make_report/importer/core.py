@@ -29,6 +29,7 @@ from make_report.importer.document import (
 )
 from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
+from make_report.importer.unglue import unglue
 from make_report.importer.walk import region_text, tokenize
 from make_report.rules import finding
 
@@ -39,7 +40,7 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
                   format_id: str | None = None) -> ImportResult:
     """Read a published report; ``agency``/``year``/``format_id`` override what it says."""
     path = Path(path)
-    source = load(path)
+    source = unglue(load(path))
     layout = find_layout(source.lines)
     if not layout.sections and layout.year is None:
         raise InputError(f"{path.name}:未找到报告标题或“一、总体情况”等章节标题,"
@@ -50,6 +51,8 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
               for s in reversed(layout.sections) if s.key in TABLE_SECTIONS}
     fmt = _format(format_id, tokens.get("active_disclosure", []), year, notes)
     out = Collector(fmt)
+    out.narrative = [line.text for s in layout.sections if s.key not in TABLE_SECTIONS
+                     for line in source.lines[s.start:s.end] if line.kind == "text"]
     variant = _read_tables(out, fmt, tokens)
     report = Report(fmt, agency or _agency(layout, notes), year, layout.date,
                     _lead(source, layout), "", out.values, _narrative(source, layout, fmt, notes))
@@ -57,8 +60,55 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
     findings = Findings()
     findings.extend(notes)
     findings.extend(out.findings)
-    return ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
-                        path, variant, *_headings(source, layout, fmt))
+    headings, numbers = _headings(source, layout, fmt)
+    result = ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
+                          path, variant, headings=headings, numbering=numbers,
+                          absent=frozenset(out.absent), failed=frozenset(out.failed),
+                          leftover=out.leftover)
+    findings.extend(completeness(result))
+    return result
+
+
+MAX_ROWS_NAMED = 6
+"""Rows a P1 sentence names before it says 等 N 行."""
+
+
+def completeness(result: ImportResult) -> list[Finding]:
+    """P1 for each table the import could not read completely: which rows, how many cells."""
+    fmt = result.report.format
+    missing = set(result.incomplete)
+    out = []
+    for table in fmt.tables:
+        rows: dict[str, list[str]] = {}
+        for f in table.fields:
+            if f.key in missing:
+                rows.setdefault(f.row, []).append(f.key)
+        name = fmt.table_name(table.key)
+        extra = result.leftover.get(table.key)
+        if extra:
+            shown = "、".join(extra[:MAX_ROWS_NAMED]) + ("等" if len(extra) > MAX_ROWS_NAMED else "")
+            out.append(finding("P1", name, table=table.key,
+                               problem=f"有 {len(extra)} 个数字({shown})无法对应到官方表格的单元格,"
+                                       "表格未能完整读出,读出的数字可能错位,请对照原报告核对"))
+        if not rows:
+            continue
+        total = sum(len(keys) for keys in rows.values())
+        if total == len(table.fields):
+            problem = "整张表未能读出"
+        else:
+            labels = {f.row: f.row_label for f in table.fields}
+            width = {r: sum(1 for f in table.fields if f.row == r) for r in rows}
+            named = [f"“{labels[r]}”" + (f"({len(k)} 格)" if len(k) < width[r] else "")
+                     for r, k in list(rows.items())[:MAX_ROWS_NAMED]]
+            more = f"等 {len(rows)} 行" if len(rows) > MAX_ROWS_NAMED else ""
+            problem = f"{'、'.join(named)}{more}未能完整读出"
+        blank = sum(1 for keys in rows.values() for k in keys if k in result.blank)
+        blanks = f",其中 {blank} 格在报告中为空白" if blank else ""
+        out.append(finding("P1", name, table=table.key,
+                           fields=tuple(k for keys in rows.values() for k in keys),
+                           problem=f"{problem}(共 {total} 格留空,不按 0 计{blanks}),"
+                                   "涉及这些格子的勾稽关系无法判断"))
+    return out
 
 
 def _headings(source: Source, layout: Layout, fmt: Format) -> tuple[list, dict]:
@@ -135,6 +185,7 @@ def _read_applications(out: Collector, fmt: Format, tokens: list) -> str | None:
     lost = [r for r in table.rows if r not in rows]
     keys = tuple(f.key for f in table.fields if f.row in {r.key for r in lost})
     names = "、".join(r.label for r in lost)
+    out.absent.update(keys)
     out.note("I2", f"表三的“(六)其他处理”等行按{theirs.name}填报,与{fmt.name}不同:"
              f"{names} 无法从报告中读出,未读取;报告中的数字另行保留", "applications", keys)
     return theirs.id

@@ -45,10 +45,37 @@ class ImportResult:
             out.setdefault(key, text)
         return out
 
+    absent: frozenset[str] = frozenset()
+    """Unread fields the report's own layout has no cell for (the variant's lost rows);
+    the variant's rules judge those numbers instead, so they do not make it incomplete."""
+
+    failed: frozenset[str] = frozenset()
+    """Rules proven to fail whatever the unread cells hold (P4: no split adds up)."""
+    leftover: dict[str, list[str]] = field(default_factory=dict)
+    """Table -> numbers the report shows that no cell could take: it was not read
+    completely, even if every cell got a number (one of them may be misplaced)."""
+
+    def variant_report(self) -> Report | None:
+        """The report in the format whose table 三 rows it follows, with its own numbers."""
+        if not self.variant:
+            return None
+        from make_report.formats import get_format
+
+        r = self.report
+        return Report(get_format(self.variant), r.agency, r.year, r.date, r.lead, r.contact,
+                      {**r.values, **self.extra}, r.narrative)
+
     @property
     def uncertain(self) -> set[str]:
         """Unread fields whose number exists in the report but could not be placed."""
         return set(self.unread) - set(self.blank)
+
+    @property
+    def incomplete(self) -> list[str]:
+        """Cells of the report's own tables that were not read (blank ones included):
+        while any is left, no rule that touches it can be judged, so the report never
+        passes."""
+        return [k for k in self.unread if k not in self.absent]
 
 
 class Collector:
@@ -59,6 +86,11 @@ class Collector:
         self.values: dict[str, Value] = {}
         self.extra: dict[str, Value] = {}
         self.blank: list[str] = []
+        self.absent: set[str] = set()
+        self.failed: set[str] = set()
+        self.leftover: dict[str, list[str]] = {}
+        self.narrative: list[str] = []
+        """The report's text outside its tables, for the numbers it states (T1 claims)."""
         self.labels = {f.key: f.label for f in fmt.fields}
         self.findings = Findings()
 
@@ -101,6 +133,7 @@ class Collector:
         """Numbers left over after the official cells were filled: named, never used."""
         for token in tokens:
             if token.kind == "value":
+                self.leftover.setdefault(table, []).append(token.text)
                 self.note("I1", f"{self.where(table)} 多出的数字“{token.text}”"
                           "无法对应到官方表格的单元格,未读取", table)
 

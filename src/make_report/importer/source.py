@@ -25,7 +25,7 @@ from make_report.readers.sniff import (
 )
 
 LineKind = Literal["text", "delimited", "grid"]
-SUFFIXES = (".txt", ".html", ".htm", ".docx")
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".mht", ".mhtml", ".pdf")
 HEADER_KEYS = re.compile(r"(URL|YEAR|FORMAT|SOURCE|TITLE):.*")
 WRAP_WIDTH = 45
 """Characters a line of a PDF's text has at most (a page holds about 28)."""
@@ -76,7 +76,7 @@ def load(path: Path) -> Source:
     Chinese sentence, under the same limits as a workbook."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"{path.name}:无法导入该类型的文件,请提供 .docx、.html 或 .txt 格式的报告。")
+        raise InputError(f"{path.name}:无法导入该类型的文件,请提供 .docx、.pdf、.html、.mht 或 .txt 格式的报告。")
     try:
         return _load(path, suffix)
     except OSError as exc:  # no permission, locked by another program
@@ -100,7 +100,15 @@ def _read_lines(path: Path, suffix: str) -> Source:
     if suffix == ".docx":
         sniff_docx(path)
         return Source(tuple(docx_lines(path)), wrapped=False)
-    text = decode(path.read_bytes())
+    if suffix == ".pdf":
+        from make_report.importer.pdf import pdf_source
+
+        return pdf_source(path)
+    if suffix in (".mht", ".mhtml"):
+        text = mht_html(path)
+        suffix = ".html"
+    else:
+        text = decode(path.read_bytes())
     if suffix in (".html", ".htm"):
         if ENTITY.search(text):
             raise InputError(f"{path.name}:网页中含有 XML 实体定义(ENTITY),正常的网页不会有这种内容,"
@@ -108,6 +116,34 @@ def _read_lines(path: Path, suffix: str) -> Source:
         return Source(tuple(_html_lines(text, path)), wrapped=False)
     lines = text_lines(text)
     return Source(tuple(lines), wrapped=looks_wrapped(lines))
+
+
+def mht_html(path: Path) -> str:
+    """The web page inside a page saved as one file (.mht/.mhtml, MIME multipart/related):
+    its first text/html part, decoded from quoted-printable or base64 and its charset."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            return _decode_as(payload, charset)
+    raise InputError(f"{path.name}:网页文件(.mht)中没有网页内容,无法读取。"
+                     "请在浏览器中打开后另存为网页(.html)再试。")
+
+
+def _decode_as(data: bytes, charset: str | None) -> str:
+    """Bytes in their declared charset (gb2312 read as its superset GB18030), else sniffed."""
+    if charset:
+        name = charset.lower()
+        name = "gb18030" if name in ("gb2312", "gbk", "x-gbk", "gb_2312-80") else name
+        try:
+            return data.decode(name, errors="replace")
+        except LookupError:
+            pass
+    return decode(data)
 
 
 def sniff_docx(path: Path) -> None:
@@ -230,7 +266,9 @@ def html_lines(text: str) -> list[Line]:
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     if not text.strip():
         return []
-    root = lxml.html.document_fromstring(text)
+    # never the network (an external DTD, an entity's URL), never a huge tree
+    parser = lxml.html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True)
+    root = lxml.html.document_fromstring(text, parser=parser)
     walker = _HtmlWalker()
     body = root.find("body")
     walker.walk(body if body is not None else root)

@@ -9,14 +9,16 @@ compared (I2): numbers are always read in the official column order.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import permutations
+from itertools import permutations, product
 
 from make_report.core.model import Value
 from make_report.core.spec import BlockTable, Format, GridTable, Row
 from make_report.formats import FORMATS, format_for_year
 from make_report.importer.result import Collector
+from make_report.importer.split import MAX_CANDIDATES, TooMany, row_lines, splits
 from make_report.importer.text import find_label, norm, parse_value
-from make_report.importer.walk import RowSpec, Token, Walk, groups, region_text, walk
+from make_report.importer.walk import RowSpec, Token, Walk, groups, region_text, run_of, walk
+from make_report.rules import finding
 
 MAX_RUNS = 7
 """Table 四 split into more pieces than this is read in text order, not rearranged."""
@@ -101,7 +103,155 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
         out.note("I3", f"{out.where(table)} {names}{more}的数字前没有对应的行标签"
                  "(标签错位或缺失),已按官方表格的行序读取,请核对", table)
     out.unplaced(table, result.leftover)
+    if result.runs:
+        read_runs(out, table, result.runs)
     return result
+
+
+WHOLE_ROW = "*"
+"""RowSpec key of table 四's one row of 15 cells across its three groups."""
+MAX_COMBINATIONS = 20_000
+"""Readings of several ambiguous rows tried together against the rules across rows."""
+SHOWN_CANDIDATES = 4
+
+
+def table_lines(table: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(rule id, left keys, right keys) of every format's sum rules on ``table``."""
+    out = []
+    for fmt in FORMATS.values():
+        for eq in fmt.equations:
+            if eq.table == table:
+                out.extend((eq.id, tuple(left), tuple(right)) for _, left, right in fmt.lines(eq))
+    return list(dict.fromkeys(out))
+
+
+def read_runs(out: Collector, table: str,
+              runs: Sequence[tuple[RowSpec, list[Token], str | None]]) -> None:
+    """Rows whose cells ran together: each row's own sum rules cut its digits, the rules
+    across rows then choose among what is left; a cell is read only when every remaining
+    reading agrees on it."""
+    lines = table_lines(table)
+    options: dict[str, list[tuple[int, ...]]] = {}
+    for spec, tokens, own in runs:
+        if spec.key != WHOLE_ROW:
+            out.own_label(spec.keys, own or spec.label)
+        inside = [(r, left, right) for r, left, right in lines
+                  if set(left) | set(right) <= set(spec.keys)]
+        text = " ".join(t.text for t in tokens)
+        try:
+            found = splits([t.text for t in tokens], spec.width,
+                           row_lines([(left, right) for _, left, right in inside], spec.keys))
+        except TooMany:
+            out.note("I1", f"{_row_place(out, table, spec)}的数字连在一起(“{text}”),"
+                     "可能的拆法太多,该行未读取", table, spec.keys)
+            continue
+        if not found:
+            rules = "、".join(dict.fromkeys(f"{rule_title(r)}({r})" for r, *_ in inside)) \
+                or "计数不以 0 开头"
+            out.findings.add(finding("P4", _row_place(out, table, spec), table=table,
+                                     fields=spec.keys, found=text, count=spec.width,
+                                     rules=rules))
+            out.failed.update(r for r, *_ in inside)
+            continue
+        options[spec.key] = found
+    specs = {spec.key: spec for spec, _, _ in runs}
+    texts = {spec.key: " ".join(t.text for t in tokens) for spec, tokens, _ in runs}
+    options = _across_rows(out, lines, specs, options)
+    for key, found in options.items():
+        if len(found) > 1:
+            found = _by_narrative(out, table, specs[key], found)
+        _take(out, table, specs[key], texts[key], found)
+
+
+def _by_narrative(out: Collector, table: str, spec: RowSpec,
+                  found: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Readings the numbers the narrative states agree with (收到申请 N 件, 行政诉讼 N 件,
+    制发规范性文件 N 件); if the narrative agrees with none, it decides nothing."""
+    from make_report.core.numerals import parse_count
+
+    keys = set(spec.keys)
+    kept = found
+    for fmt in FORMATS.values():
+        for claim in fmt.claims:
+            if not set(claim.keys) & keys or not set(claim.keys) <= keys | set(out.values):
+                continue
+            stated = {parse_count(m.group(1)) for text in out.narrative
+                      for m in claim.regex.finditer(text)} - {None}
+            if len(stated) != 1:
+                continue
+            want = stated.pop()
+            at = {k: i for i, k in enumerate(spec.keys)}
+            agree = [f for f in kept if sum(f[at[k]] if k in at else out.values[k]  # type: ignore[misc]
+                                            for k in claim.keys) == want]
+            if agree and len(agree) < len(kept):
+                kept = agree
+                out.note("I3", f"{_row_place(out, table, spec)}的数字连在一起,按正文所述"
+                         f"“{claim.what} {want}”选定拆法,请核对", table, spec.keys)
+    return kept
+
+
+def _across_rows(out: Collector, lines: list, specs: dict[str, RowSpec],
+                 options: dict[str, list[tuple[int, ...]]]) -> dict[str, list[tuple[int, ...]]]:
+    """Readings of the ambiguous rows that, with the rows read plainly, satisfy the rules
+    across rows; if none does (the report itself may be wrong), each row keeps its own."""
+    open_ = [k for k, found in options.items() if len(found) > 1]
+    size = 1
+    for k in open_:
+        size *= len(options[k])
+    if not open_ or size > MAX_COMBINATIONS:
+        return options
+    fixed = {specs[k].keys[i]: v for k, found in options.items() if len(found) == 1
+             for i, v in enumerate(found[0])}
+    known = {**out.values, **out.extra, **fixed}
+    keys_of = {k: set(specs[k].keys) for k in open_}
+    touching = [(left, right) for _, left, right in lines
+                if any(set(left) & ks or set(right) & ks for ks in keys_of.values())]
+    kept: dict[str, set[tuple[int, ...]]] = {k: set() for k in open_}
+    for combo in product(*(options[k] for k in open_)):
+        values = dict(known)
+        for k, found in zip(open_, combo, strict=True):
+            values.update(zip(specs[k].keys, found, strict=True))
+        if all(sum(values[x] for x in left) == sum(values[x] for x in right)
+               for left, right in touching
+               if all(x in values for x in (*left, *right))):
+            for k, found in zip(open_, combo, strict=True):
+                kept[k].add(found)
+    if not any(kept.values()):
+        return options
+    return {k: ([f for f in found if f in kept[k]] if k in kept else found)
+            for k, found in options.items()}
+
+
+def _take(out: Collector, table: str, spec: RowSpec, text: str,
+          found: list[tuple[int, ...]]) -> None:
+    place = _row_place(out, table, spec)
+    if len(found) == 1:
+        out.findings.add(finding("P5", place, table=table, fields=spec.keys, found=text,
+                                 expected=" ".join(map(str, found[0]))))
+    else:
+        shown = " / ".join(" ".join(map(str, f)) for f in found[:SHOWN_CANDIDATES])
+        more = f" 等(超过 {MAX_CANDIDATES} 种)" if len(found) > MAX_CANDIDATES else \
+            (" 等" if len(found) > SHOWN_CANDIDATES else "")
+        count = f"{MAX_CANDIDATES} 种以上" if len(found) > MAX_CANDIDATES else len(found)
+        out.findings.add(finding("P3", place, table=table, fields=spec.keys, found=text,
+                                 count=count, candidates=shown + more))
+    line = 0
+    for i, key in enumerate(spec.keys):
+        if all(f[i] == found[0][i] for f in found):
+            out.put(key, Token("value", str(found[0][i]), line), "count", table)
+
+
+def _row_place(out: Collector, table: str, spec: RowSpec) -> str:
+    if spec.key == WHOLE_ROW:
+        return f"{out.where(table)} 数据行"
+    label = out.labels.get(spec.keys[0], spec.label).split("·")[0]
+    return f"{out.where(table)} “{label}”一行"
+
+
+def rule_title(rule_id: str) -> str:
+    from make_report.rules import rule
+
+    return rule(rule_id).title
 
 
 def read_review(out: Collector, fmt: Format, tokens: Sequence[Token]) -> None:
@@ -112,6 +262,10 @@ def read_review(out: Collector, fmt: Format, tokens: Sequence[Token]) -> None:
     if not runs:
         out.note("I1", f"{out.where(table.key)} 未找到数字,未读取", table.key,
                  tuple(keys))
+        return
+    flat = [t for run in runs for t in run]
+    if len(flat) == 1 and run_of(flat, len(keys)):
+        read_runs(out, table.key, [(RowSpec(WHOLE_ROW, "", tuple(keys)), flat, None)])
         return
     cells = runs[0] if len(runs) == 1 else _rearrange(out, fmt, table.key, keys, runs)
     if len(cells) < len(keys):

@@ -9,6 +9,8 @@ PDF's text moved elsewhere do not lose the numbers.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -32,6 +34,8 @@ class Token:
     kind: TokenKind
     text: str
     line: int
+    glued: bool = False
+    """Digits written right after a label (``规章000``): the row's cells run together."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Walk:
     missing: list[RowSpec] = field(default_factory=list)
     unlabelled: list[RowSpec] = field(default_factory=list)
     leftover: list[Token] = field(default_factory=list)
+    runs: list[tuple[RowSpec, list[Token], str | None]] = field(default_factory=list)
+    """Rows whose cells are run together in digit strings, to be cut by ``split``."""
 
 
 def tokenize(lines: Sequence[Line], first: int = 0) -> list[Token]:
@@ -75,13 +81,36 @@ def _text_tokens(text: str, n: int) -> list[Token]:
     if not text.strip() or is_footer(text) or "。" in text:
         return []
     out: list[Token] = []
-    for piece in text.split():
-        kind: TokenKind = "value" if is_number(piece) else "blank" if is_dash(piece) else "label"
-        if kind == "label" and out and out[-1].kind == "label":
-            out[-1] = Token("label", out[-1].text + piece, n)
-        else:
-            out.append(Token(kind, piece, n))
+    for word in text.split():
+        pieces = glued(word)
+        for piece in pieces:
+            kind: TokenKind = "value" if is_number(piece) else "blank" if is_dash(piece) \
+                else "label"
+            if kind == "label" and out and out[-1].kind == "label":
+                out[-1] = Token("label", out[-1].text + piece, n)
+            else:
+                out.append(Token(kind, piece, n, len(pieces) > 1))
     return out
+
+
+NUMBERING_AFTER_DIGITS = re.compile(r"(?<=\d)(?=\d[.、][^\d.、])")
+"""``…40000041.属于国家秘密``: the digit before ``.属于`` numbers the next row label."""
+PROSE_NUMBER = re.compile(r"第\d|\d(?:年|月|日|号|件|个|项|次|条|万|%|页)")
+"""Numbers of prose (2023年, 第711号, 6件), never a table's run of cells."""
+SIGN_INSIDE = re.compile(r"\d\s*[-−–—/+]")
+"""``7-140``: a signed count run into others (7, -14, 0?) cannot be cut: left unread."""
+LABEL_OR_DIGITS = re.compile(r"(?:\d[.、](?=[^\d.、]))?[^\d]+|\d+(?:\.\d+)?")
+
+
+def glued(word: str) -> list[str]:
+    """A word where a label and the cells after it were run together (``规章000``,
+    ``1.属于国家秘密1000001``), cut into label and digit pieces; any other word whole."""
+    text = unicodedata.normalize("NFKC", word)
+    if is_number(text) or not re.search(r"[^\d\s.,、]\d|\d[^\d\s.,、]", text) \
+            or PROSE_NUMBER.search(text) or SIGN_INSIDE.search(text):
+        return [word]
+    return [m.group(0) for part in NUMBERING_AFTER_DIGITS.split(text)
+            for m in LABEL_OR_DIGITS.finditer(part)]
 
 
 def _row_tokens(line: Line, n: int) -> list[Token]:
@@ -93,7 +122,8 @@ def _row_tokens(line: Line, n: int) -> list[Token]:
     values = [i for i, k in enumerate(kinds) if k == "value"]
     out = []
     for i, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
-        if kind == "blank" and not _data_blank(i, line.kind, labels, values):
+        if kind == "blank" and not _data_blank(i, line.kind, labels, values) \
+                and not (cell and labels and i > labels[-1]):  # a dash right of the label
             continue
         if kind == "label" and len(cell.split()) > 1 and all(is_number(p) for p in cell.split()):
             out.extend(Token("value", p, n) for p in cell.split())
@@ -147,6 +177,13 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
             out.leftover.extend(values[pos:])
             break
         row = rows[i]
+        run = _run(values[pos:], row.width)
+        if run:
+            out.runs.append((row, run, own))
+            pos += len(run)
+            own = None
+            i += 1
+            continue
         chunk = values[pos : pos + row.width]
         if pos and all(t.kind == "blank" for t in chunk):
             out.leftover.extend(chunk)  # empty cells after a row, not a row of their own
@@ -164,16 +201,40 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
     return i
 
 
+def is_run(token: Token) -> bool:
+    return token.kind == "value" and token.text.isascii() and token.text.isdigit()
+
+
+RUN_WIDTH = 5
+"""A lone digit string this many cells wide or more is a run even without a label glued
+to it (no count of a row has seven digits); a narrower row needs the label glued to it."""
+
+
+def run_of(values: Sequence[Token], width: int) -> bool:
+    """Whether one digit string holds a whole row's cells run together."""
+    return (width >= 2 and len(values) < width and bool(values) and is_run(values[0])
+            and len(values[0].text) >= width and (values[0].glued or width >= RUN_WIDTH))
+
+
+def _run(values: Sequence[Token], width: int) -> list[Token]:
+    """Too few tokens for the row, and the first holds digits enough for all its cells.
+    Digits separated by spaces are never cut: those are cells (or a damaged row)."""
+    return [values[0]] if run_of(values, width) else []
+
+
 def locate(rows: Sequence[RowSpec], i: int, pending: str) -> tuple[int, str | None]:
     """The row a labelled group of numbers belongs to: the expected one, or a later one
     whose label is there (rows in between are missing); unrecognised text keeps the order."""
     if not pending:
         return i, None
+    best: tuple[int, int, str] | None = None
     for j in range(i, len(rows)):
         found = find_label(rows[j].label, pending)
         if found:
-            return j, found
-    return i, None
+            end = pending.rfind(found) + len(found)
+            if best is None or end > best[0]:  # the label nearest the numbers is theirs
+                best = (end, j, found)
+    return (best[1], best[2]) if best else (i, None)
 
 
 def region_text(tokens: Sequence[Token]) -> str:

@@ -18,6 +18,7 @@ from make_report.core import cells as cellparse
 from make_report.core.errors import InputError
 from make_report.core.findings import Findings, Location
 from make_report.core.layout import (
+    IMPORT_NOTE_ROW,
     META_ROWS,
     NARRATIVE_FIRST_ROW,
     TableSheet,
@@ -39,6 +40,8 @@ class ReadResult:
     cells: dict[str, Location] = field(default_factory=dict)
     """Field key (or narrative.section.i.j) -> where it was read."""
     source: Path | None = None
+    unknown: set[str] = field(default_factory=set)
+    """Cells an incomplete import left empty (named on 基本信息): not 0, not judged."""
 
 
 def read_workbook(path: str | Path, format_id: str | None = None) -> ReadResult:
@@ -205,7 +208,22 @@ class _Reader:
         report = Report(self.fmt, values=values, narrative={}, **self._meta())
         for section in self.layout.narrative_sheets:
             report.narrative[section.key] = self._narrative(section)
-        return ReadResult(report, self.findings, self.cells, self.path)
+        return ReadResult(report, self.findings, self.cells, self.path, self._import_note())
+
+    def _import_note(self) -> set[str]:
+        """P2: 基本信息 names cells an import left empty; they are unknown, not 0."""
+        ws = self.wb[self.fmt.meta_sheet]
+        text = _text(ws.cell(IMPORT_NOTE_ROW, 2).value)
+        if not text:
+            return set()
+        by_place = {v: k for k, v in self.layout.field_cells.items()}
+        sheets = "|".join(re.escape(ts.name) for ts in self.layout.tables.values())
+        places = re.findall(rf"({sheets})!\$?([A-Z]{{1,3}})\$?(\d{{1,7}})", text)
+        keys = {by_place[(s, c + r)] for s, c, r in places if (s, c + r) in by_place}
+        address = f"B{IMPORT_NOTE_ROW}"
+        self.findings.add(finding("P2", f"{ws.title}!{address}", sheet=ws.title, cells=(address,),
+                                  fields=tuple(sorted(keys)), cells_named=text))
+        return keys or set(self.fmt.field_map)
 
     def _add(self, rule: str, sheet: str, cell: str, label: str = "", **params: Any) -> None:
         """A finding of ``rule`` at one cell; ``label`` names what the cell holds."""

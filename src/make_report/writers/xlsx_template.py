@@ -6,6 +6,7 @@ workbook written here always reads back cell for cell.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -14,11 +15,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from make_report.core.layout import (
+    IMPORT_NOTE_LABEL,
+    IMPORT_NOTE_ROW,
     META_FIRST_ROW,
     META_HINT,
     META_ROWS,
     NARRATIVE_FIRST_ROW,
     NARRATIVE_HEADERS,
+    WorkbookLayout,
     workbook_layout,
 )
 from make_report.core.model import Entry, Report
@@ -36,8 +40,12 @@ OPEN_END_YEAR = 2100
 
 
 def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
+                   unread: Sequence[str] = (), doubts: Sequence[str] = (),
                    exclusive: bool = False) -> None:
-    """Write the standard workbook for ``fmt``, filled from ``report`` when given."""
+    """Write the standard workbook for ``fmt``, filled from ``report`` when given.
+    ``unread``: cells an import could not read; they stay empty (no total formula either)
+    and 基本信息 names them, so checking the workbook cannot pass until they are filled.
+    ``doubts``: sentences on what else the import could not place (numbers left over)."""
     if report is not None and report.format.id != fmt.id:
         raise ValueError(f"报告格式 {report.format.id} 与工作簿格式 {fmt.id} 不一致")
     layout = workbook_layout(fmt)
@@ -51,10 +59,27 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
             write_table_sheet(ws, fmt, layout.tables[section.table], report)
         else:
             _narrative_sheet(ws, section, _entries(section, report))
+    if unread or doubts:
+        _mark_unread(wb, meta, layout, unread, doubts)
     wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
     with atomic_output(Path(path), exclusive) as tmp:  # exclusive: never over a new file
         save_through_memory(wb.save, tmp)
+
+
+def _mark_unread(wb: Workbook, meta: Worksheet, layout: WorkbookLayout,
+                 unread: Sequence[str], doubts: Sequence[str]) -> None:
+    where = layout.field_cells
+    places = [where[k] for k in unread if k in where]
+    for sheet, address in places:
+        wb[sheet][address].value = None
+    _label(meta.cell(IMPORT_NOTE_ROW, 1), IMPORT_NOTE_LABEL)
+    cell = meta.cell(IMPORT_NOTE_ROW, 2)
+    _input(cell, ";".join([*(f"{s}!{a}" for s, a in places), *doubts]))
+    cell.alignment = st.MIDDLE
+    st.set_text(meta.cell(IMPORT_NOTE_ROW, 3), "导入时这些单元格未能读出,留空(不是 0)。"
+                "请对照原报告补填,然后清空本行", st.NOTE)
+    meta.cell(IMPORT_NOTE_ROW, 3).alignment = st.MIDDLE
 
 
 def meta_title(fmt: Format) -> str:

@@ -1,0 +1,85 @@
+"""A whole folder of published reports audited at once, for the office that reviews a
+city's reports: one line per report (agency, year, format, verdict, each finding).
+
+Every report gets the same audit as ``check REPORT``; one unusable file is one line
+(无法读取), never a stopped run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONSISTENT, INCONSISTENT, UNREADABLE = "一致", "不一致", "无法读取"
+SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".mht", ".mhtml")
+
+
+@dataclass
+class AuditItem:
+    file: str
+    verdict: str
+    agency: str = ""
+    year: int | None = None
+    format: str = ""
+    rules: dict[str, str] = field(default_factory=dict)
+    """Rule id -> 成立 / 不成立 / 无法判断."""
+    findings: list[dict] = field(default_factory=list)
+    """Each finding as ``check --json`` gives it (rule, severity, status, message …)."""
+    message: str = ""
+    """Why the report could not be read, or what keeps it from passing, in one sentence."""
+
+
+def find_reports(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
+    """Every published report below ``folder``: not hidden, not a lock file, not an output."""
+    skip = {p.resolve() for p in skip}
+    return [p for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix.lower() in SUFFIXES
+            and not p.name.startswith(("~$", ".")) and p.resolve() not in skip]
+
+
+def audit_one(path: Path, root: Path) -> AuditItem:
+    """Check one report; a file that cannot be read is a 无法读取 line with its sentence."""
+    from make_report import api
+    from make_report.core.errors import InputError
+
+    name = str(path.relative_to(root))
+    try:
+        result = api.check(path)
+    except InputError as exc:
+        return AuditItem(name, UNREADABLE, message=exc.message)
+    except Exception as exc:  # a bug must not stop the other reports
+        return AuditItem(name, UNREADABLE,
+                         message=f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
+    data = result.as_dict()
+    verdict = result.verdict
+    if verdict != INCONSISTENT and (verdict != CONSISTENT or result.incomplete):
+        verdict = UNREADABLE
+    report = result.report
+    return AuditItem(name, verdict, report.agency, report.year, report.format.id,
+                     dict(result.verdicts.rules) if result.verdicts else {}, data["findings"],
+                     _reason(result, verdict))
+
+
+def _reason(result, verdict: str) -> str:
+    if verdict == CONSISTENT:
+        return ""
+    if result.incomplete and verdict == UNREADABLE:
+        return ";".join(f.message for f in result.incomplete)
+    failed = [f for f in result.findings if f.rule[:1] in "ANRTY" or f.rule in ("P4",)]
+    return failed[0].message if failed else ""
+
+
+def run_audit(paths: list[Path], root: Path,
+              progress: Callable[[AuditItem], None] | None = None) -> list[AuditItem]:
+    items = []
+    for path in paths:
+        item = audit_one(path, root)
+        items.append(item)
+        if progress:
+            progress(item)
+    return items
+
+
+def all_consistent(items: list[AuditItem]) -> bool:
+    return bool(items) and all(i.verdict == CONSISTENT for i in items)

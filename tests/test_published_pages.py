@@ -1,0 +1,96 @@
+"""Published web pages as they are: Word-exported HTML (MsoNormalTable, <o:p>, numbers in
+nested spans, &nbsp;, rowspan/colspan, a layout table with menus and footers, GB2312 or
+no charset at all) and the same page saved as one .mht file."""
+
+from __future__ import annotations
+
+import pytest
+
+from importer_refs import DATA, expected_cells, load, reference, same
+from make_report import api
+from make_report.core.errors import InputError
+from make_report.core.model import Report
+from make_report.core.synthetic import consistent_report
+from make_report.formats import FORMATS, get_format
+from make_report.importer import import_report
+from published import mht, word_html
+
+CASES = [(fid, seed, charset, suffix) for fid, seed in (("2021", 1), ("2021", 4), ("2019", 2))
+         for charset in ("gb2312", "utf-8") for suffix in (".html", ".mht")]
+
+
+@pytest.mark.parametrize(("fmt_id", "seed", "charset", "suffix"), CASES)
+def test_word_exported_page_reads_every_number(tmp_path, fmt_id, seed, charset, suffix):
+    report = consistent_report(FORMATS[fmt_id], seed=seed, agency="某县人民政府")
+    page = word_html(report, charset)
+    path = tmp_path / f"报告{suffix}"
+    path.write_bytes(mht(page, charset) if suffix == ".mht" else page)
+    result = import_report(path)
+    assert result.report.values == report.values
+    assert result.report.agency == "某县人民政府" and not result.incomplete
+    checked = api.check(path)
+    assert checked.verdict == "一致" and checked.exit_code == 0
+
+
+def test_a_gbk_page_without_any_charset_is_still_read(tmp_path):
+    report = consistent_report(FORMATS["2021"], seed=2, agency="某县人民政府")
+    page = word_html(report).replace(b"; charset=gb2312", b"")
+    path = tmp_path / "报告.htm"
+    path.write_bytes(page)
+    assert import_report(path).report.values == report.values
+
+
+def test_an_nbsp_cell_is_left_empty_never_zero(tmp_path):
+    report = consistent_report(FORMATS["2021"], seed=1, agency="某县人民政府")
+    report.values["applications.granted.0"] = 987654
+    page = word_html(report).replace(b">9</span><span lang=EN-US>87654<", b">&nbsp;<")
+    assert b"87654" not in page
+    path = tmp_path / "报告.html"
+    path.write_bytes(page)
+    result = import_report(path)
+    assert "applications.granted.0" in result.incomplete
+    assert "applications.granted.0" not in result.report.values
+    assert api.check(path).exit_code == 2
+
+
+def test_an_mht_without_a_page_is_one_sentence(tmp_path):
+    path = tmp_path / "报告.mht"
+    path.write_bytes(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+    with pytest.raises(InputError, match="中没有网页内容"):
+        import_report(path)
+
+
+def test_an_mht_page_declaring_entities_is_refused(tmp_path):
+    page = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><html><body><p>&a;</p></body></html>'
+    path = tmp_path / "报告.mht"
+    path.write_bytes(mht(page, "utf-8"))
+    with pytest.raises(InputError, match="ENTITY"):
+        import_report(path)
+
+
+REFS = [
+    ("000_d12fae63e0bd492a.txt", DATA / "ref_000_malugou_2023.json"),
+    ("001_24548c9bc9871823.txt", DATA / "ref_001_qingliu_2019.json"),
+    ("002_a7d1ab90ef2b8173.txt", DATA / "ref_002_xinji_2022.json"),
+    ("003_23d160e7ec491542.txt", DATA / "ref_003_ciyin_2023.json"),
+    ("004_1cf59b4176a625ae.txt", DATA / "ref_004_hezuo_2023.json"),
+    ("more/01_huaian_shi_2024.txt", None),
+    ("more/02_hongze_qu_2023.txt", None),
+    ("more/03_hongze_qu_2024.txt", None),
+]
+
+
+@pytest.mark.parametrize("suffix", [".html", ".mht"])
+@pytest.mark.parametrize(("name", "data_file"), REFS, ids=[r[0].split("_")[0] for r in REFS])
+def test_hand_read_numbers_published_as_a_word_page(tmp_path, name, data_file, suffix):
+    """Each reference report's hand-read numbers, published as Word would: every one read."""
+    path = reference(name)
+    data = load(data_file if data_file else path.with_name(path.stem + ".expected.json"))
+    fmt = get_format(data["format"])
+    want = {k: v for k, v in expected_cells(data, fmt).items()
+            if v is not None and k in fmt.field_map}
+    page = word_html(Report(fmt, "某县人民政府", data["year"], values=dict(want)))
+    target = tmp_path / f"报告{suffix}"
+    target.write_bytes(mht(page) if suffix == ".mht" else page)
+    result = import_report(target)
+    assert [k for k, v in want.items() if not same(v, result.report.values.get(k))] == []
