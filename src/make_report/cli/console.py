@@ -7,6 +7,7 @@ typed, and cannot break or restyle the output.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -17,12 +18,16 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
 def make_console(stderr: bool = False) -> Any:
-    """A console that prints text as given: no markup, emoji codes or highlighting."""
+    """A console that prints text as given: no markup, emoji codes or highlighting.
+
+    A terminal's own width is used (or COLUMNS when set); output to a file or pipe gets
+    160 columns."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
+    sized = stream.isatty() or os.environ.get("COLUMNS", "").isdigit()
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False,
-                   width=None if stream.isatty() else 160)
+                   width=None if sized else 160)
 
 
 def print_findings(findings: Findings, name: str) -> None:
@@ -35,7 +40,7 @@ def print_findings(findings: Findings, name: str) -> None:
         table = Table(show_lines=False, header_style="bold")
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
-        table.add_column("位置与说明")
+        table.add_column("位置与说明", overflow="fold")  # wrap a long one, never cut it
         for f in items:
             table.add_row(Text(SEVERITY_ZH[f.severity], style=STYLE[f.severity]),
                           Text(f.rule), Text(f.message))

@@ -185,19 +185,28 @@ def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help",
-            "-h", "--version"}
+def command_names() -> list[str]:
+    """The names of the registered commands, as typer names them."""
+    return [c.name or c.callback.__name__.lower().replace("_", "-")  # type: ignore[union-attr]
+            for c in app.registered_commands]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``make-report FILE.xlsx`` means ``make-report build FILE.xlsx``."""
+    from make_report.cli import zh
     from make_report.core.errors import InputError
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+    names = command_names()
+    if args and args[0] not in names and not args[0].startswith("-"):
+        if mistyped := zh.mistyped_command(args[0], names):
+            typer.secho(mistyped, err=True, fg="red")
+            return 2
         args.insert(0, "build")
+    zh.install()
     try:
-        code = app(args, prog_name="make-report", standalone_mode=False)
+        command = zh.localise(typer.main.get_command(app))
+        code = command.main(args, prog_name="make-report", standalone_mode=False)
     except InputError as exc:
         typer.secho(f"无法处理:{exc.message}", err=True, fg="red")
         return 2
