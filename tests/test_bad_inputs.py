@@ -252,9 +252,12 @@ def output_is_a_folder(tmp: Path) -> Path:
 
 
 def failing_save(exc: BaseException) -> Callable[[pytest.MonkeyPatch, Path], None]:
-    """Document.save to a file writes half of it, then fails (a full disk, Ctrl-C)."""
+    """Saving a report to a file writes half of it, then fails (a full disk, Ctrl-C): on
+    the python-docx path (Document.save) and on the prepared-package path (the zip
+    members written to the file; writers/docx_base.py)."""
     def patch(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
         real = docx.document.Document.save
+        real_writestr = zipfile.ZipFile.writestr
 
         def save(self, target):
             if isinstance(target, str | os.PathLike):
@@ -262,7 +265,13 @@ def failing_save(exc: BaseException) -> Callable[[pytest.MonkeyPatch, Path], Non
                 raise exc
             return real(self, target)
 
+        def writestr(self, name, data, *args, **kwargs):
+            real_writestr(self, name, data, *args, **kwargs)
+            if self.filename is not None and str(name) == "word/document.xml":
+                raise exc
+
         monkeypatch.setattr(docx.document.Document, "save", save)
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", writestr)
     return patch
 
 
@@ -680,7 +689,7 @@ HELP = "用 make-report --help 查看用法。"
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["check"], f"命令缺少“WORKBOOK”。{HELP}"),
+    (["check"], f"命令缺少“工作簿”。{HELP}"),
     (["check", "--bogus", IN], f"没有“--bogus”这个选项。{HELP}"),
     (["template", "-o", IN, "--year", "去年"], f"“--year”的值无效,请检查。{HELP}"),
     (["check", "a.xlsx", "b.xlsx"], f"命令中有多余的参数(一次只处理一个工作簿,批量处理请用 make-report batch)。{HELP}"),

@@ -103,11 +103,11 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
     """J1: narrative cells whose template expressions cannot be rendered."""
-    from make_report.narrative.render import NarrativeError, render_context, render_text
-
     texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
     if not texts:
-        return []
+        return []  # without loading jinja2: plain text cannot fail to render
+    from make_report.narrative.render import NarrativeError, render_context, render_text
+
     context, out = render_context(report), []
     for key, text in texts:
         loc = cells.get(key)
@@ -146,7 +146,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     unless ``force``."""
     from make_report.app.output import check_target, default_output, save_docx
     from make_report.narrative.render import NarrativeError
-    from make_report.writers.docx import build_document
+    from make_report.writers.docx import render_docx
 
     source = Path(path)
     result = check(source, format_id, previous)
@@ -159,8 +159,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     _check_style_sources(templates, reference_docx)
     where = {k: str(v) for k, v in result.cells.items()}
     try:
-        doc = build_document(result.report, templates=templates, reference_docx=reference_docx,
-                             where=where)
+        doc = render_docx(result.report, templates=templates, reference_docx=reference_docx,
+                          where=where)
     except NarrativeError as exc:
         raise InputError(exc.message) from None
     outputs = [target]

@@ -106,6 +106,9 @@ def edited_reason(path: Path) -> str | None:
 
 def save_docx(doc, target: Path) -> None:
     """Stamp the body's hash into the document, then write it atomically."""
+    if not hasattr(doc, "part"):  # laid out on the prepared package (writers/docx_base.py)
+        doc.save(target, STAMP)
+        return
     from make_report.writers.atomic import atomic_output
     from make_report.writers.ooxml import set_custom_property
 

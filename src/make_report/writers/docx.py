@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx.document import Document
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from make_report.core.model import Report
 from make_report.core.spec import REPORT_TITLE
 from make_report.narrative.parts import Part, report_parts
-from make_report.writers import docx_styles, ooxml
-from make_report.writers.docx_tables import add_table
+from make_report.writers import ooxml
+from make_report.writers.docx_tables import filled_table
+from make_report.writers.ooxml import W
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 TITLE_CHARS = 20
 
@@ -33,26 +37,53 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     """
     from make_report.app.output import save_docx
 
-    doc = build_document(report, templates=templates, reference_docx=reference_docx,
-                         where=where)
+    doc = render_docx(report, templates=templates, reference_docx=reference_docx,
+                      where=where)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
+
+
+def render_docx(report: Report, *, templates: Path | None = None,
+                reference_docx: Path | None = None,
+                where: Mapping[str, str] | None = None):
+    """The report, ready for ``output.save_docx``: on our own base, laid out with lxml on
+    the prepared package (``docx_base``) without loading python-docx; with a reference
+    document, or if the prepared package is stale, the python-docx ``build_document``.
+    Both give the same bytes (tests/test_docx_fast.py)."""
+    if reference_docx is None:
+        from make_report.writers import docx_base
+
+        base = docx_base.prepared()
+        if base is not None:
+            return docx_base.PackagedDocx.of(base, report, templates=templates, where=where)
+    return build_document(report, templates=templates, reference_docx=reference_docx,
+                          where=where)
 
 
 def build_document(report: Report, *, templates: Path | None = None,
                    reference_docx: Path | None = None,
                    where: Mapping[str, str] | None = None) -> Document:
     """The whole report as a python-docx Document, not yet saved."""
+    from make_report.writers import docx_styles
+
     doc, styles = docx_styles.prepared_base(reference_docx)
-    _Writer(doc, report, styles).write(report_parts(report, templates=templates, where=where))
+    write_body(doc.element.body, report, styles, templates=templates, where=where)
     _set_properties(doc, report)
     return doc
 
 
-class _Writer:
-    """Lays out the report's parts (``parts.report_parts``) with the named styles."""
+def write_body(body: etree._Element, report: Report, styles: dict[str, str], *,
+               templates: Path | None = None, where: Mapping[str, str] | None = None) -> None:
+    """Lay the report's parts out in a document's w:body, before its w:sectPr."""
+    _Writer(body, report, styles).write(report_parts(report, templates=templates, where=where))
 
-    def __init__(self, doc: Document, report: Report, styles: dict[str, str]) -> None:
-        self.doc, self.report, self.styles = doc, report, styles
+
+class _Writer:
+    """Lays out the report's parts (``parts.report_parts``) with the named styles, as
+    python-docx's ``add_paragraph``/``add_run`` would, straight in lxml."""
+
+    def __init__(self, body: etree._Element, report: Report, styles: dict[str, str]) -> None:
+        self.body, self.report, self.styles = body, report, styles
+        self.end = body.find(W + "sectPr")
 
     def write(self, parts: Iterable[Part]) -> None:
         for part in parts:
@@ -66,7 +97,7 @@ class _Writer:
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
-                    add_table(self.doc, table, self.report, self.styles)
+                    self.append(filled_table(table, self.report, self.styles))
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
                     self.closing(agency, date)
@@ -81,35 +112,71 @@ class _Writer:
         if len(agency + rest) <= TITLE_CHARS or len(agency) > TITLE_CHARS or not agency:
             self.paragraph(title, "标题")
             return
-        self.paragraph(agency, "标题").add_run().add_break()
-        self.last.add_run(rest)
+        p = self.paragraph(agency, "标题")
+        etree.SubElement(etree.SubElement(p, W + "r"), W + "br")
+        _add_run(p, rest)
 
     def closing(self, agency: str, date: str) -> None:
         """Agency and date, kept on the page of the last paragraph (never alone)."""
         for text in ("", agency):
-            self.last.paragraph_format.keep_with_next = True
+            self.keep_with_next()
             self.paragraph(text, "落款")
         if date:
-            self.last.paragraph_format.keep_with_next = True
+            self.keep_with_next()
             self.paragraph(date, "落款")
 
-    def paragraph(self, text: str, style: str) -> Paragraph:
-        p = self.doc.add_paragraph()
-        p._p.get_or_add_pPr().style = self.styles[style]
+    def keep_with_next(self) -> None:
+        """w:keepNext on the last paragraph, after its w:pStyle (schema order)."""
+        ppr = self.last.find(W + "pPr")
+        if ppr.find(W + "keepNext") is None:
+            ppr.find(W + "pStyle").addnext(ppr.makeelement(W + "keepNext", {}))
+
+    def paragraph(self, text: str, style: str) -> etree._Element:
+        p = etree.Element(W + "p", nsmap=ooxml.NSMAP)
+        etree.SubElement(etree.SubElement(p, W + "pPr"), W + "pStyle",
+                         {W + "val": self.styles[style]})
         if text:
-            p.add_run(ooxml.xml_safe(text))
+            _add_run(p, ooxml.xml_safe(text))
+        self.append(p)
         self.last = p
         return p
 
+    def append(self, element: etree._Element) -> None:
+        if self.end is None:
+            self.body.append(element)
+        else:
+            self.end.addprevious(element)
+
+
+def _add_run(p: etree._Element, text: str) -> None:
+    """A w:r holding ``text`` as python-docx's ``add_run`` writes it: each tab a w:tab, each
+    CR or LF a w:br, and a w:t with outer spaces keeps them (xml:space)."""
+    r = etree.SubElement(p, W + "r")
+    pending: list[str] = []
+    for char in [*text, None]:
+        if char is None or char in "\t\r\n":
+            if pending:
+                t = etree.SubElement(r, W + "t")
+                t.text = piece = "".join(pending)
+                if len(piece.strip()) < len(piece):
+                    t.set(ooxml.qn("xml:space"), "preserve")
+                pending.clear()
+            if char is not None:
+                etree.SubElement(r, W + ("tab" if char == "\t" else "br"))
+        else:
+            pending.append(char)
+
+
+def core_properties(report: Report) -> dict[str, object]:
+    """File > Properties shows the report, not python-docx's leftovers (python-docx's
+    names, in the order they are set)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    return {"title": report.title, "author": report.agency, "last_modified_by": report.agency,
+            "subject": REPORT_TITLE, "keywords": f"政府信息公开;{report.year}",
+            "comments": "", "revision": 1, "created": now, "modified": now}
+
 
 def _set_properties(doc: Document, report: Report) -> None:
-    """File > Properties shows the report, not python-docx's leftovers."""
     props = doc.core_properties
-    props.title = report.title
-    props.author = props.last_modified_by = report.agency
-    props.subject = REPORT_TITLE
-    props.keywords = f"政府信息公开;{report.year}"
-    props.comments = ""
-    props.revision = 1
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    props.created = props.modified = now
+    for name, value in core_properties(report).items():
+        setattr(props, name, value)
