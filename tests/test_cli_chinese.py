@@ -77,6 +77,13 @@ def test_mistyped_command_gets_a_suggestion(capsys):
     assert "您是否想用 build?" in capsys.readouterr().err
 
 
+def test_usage_errors_name_the_argument_in_chinese(capsys):
+    assert main(["build"]) == 2
+    assert "命令缺少“工作簿”" in capsys.readouterr().err
+    assert main(["batch"]) == 2
+    assert "命令缺少“文件夹”" in capsys.readouterr().err
+
+
 def test_a_workbook_named_like_a_command_is_still_built(tmp_path, capsys, monkeypatch):
     report = consistent_report(FORMATS["2021"], seed=3, agency="某镇人民政府")
     write_workbook(report.format, tmp_path / "chek.xlsx", report)
@@ -111,3 +118,14 @@ def test_no_validation_framework_is_imported_to_parse_options(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_wrapping_never_loses_or_cuts_text():
+    from make_report.cli.console import wrap
+
+    text = ("三、依申请公开!J31 " + "/很长的/路径/" * 9 + "x" * 70 + " 应为 6(各项之和),实为 0\n"
+            "第二行 with English words")
+    for columns in (8, 13, 30, 61):
+        lines = wrap(text, columns)
+        assert all(width(line) <= columns for line in lines), lines
+        assert re.sub(r"\s", "", "".join(lines)) == re.sub(r"\s", "", text)
