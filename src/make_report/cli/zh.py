@@ -44,7 +44,8 @@ ZH = {
 ARGUMENTS = {"workbook": "工作簿", "folder": "文件夹", "report": "报告", "output": "文件",
              "outdir": "文件夹", "templates": "文件夹", "reference_docx": "文件",
              "previous": "文件", "data": "文件", "from_report": "文件", "format_id": "年份",
-             "agency": "名称", "year": "年度", "jobs": "数量"}
+             "agency": "名称", "year": "年度", "jobs": "数量", "rule": "规则编号",
+             "docx_template": "文件"}
 """Placeholders of arguments and options by parameter name ..."""
 TYPES = {"path": "路径", "text": "文字", "integer": "整数", "float": "数字", "boolean": "是/否",
          "file": "文件", "directory": "文件夹", "filename": "文件",

@@ -67,7 +67,7 @@ def build_document(report: Report, *, templates: Path | None = None,
 
     doc, styles = docx_styles.prepared_base(reference_docx)
     write_body(doc.element.body, report, styles, templates=templates, where=where)
-    _set_properties(doc, report)
+    set_properties(doc, report)
     return doc
 
 
@@ -77,6 +77,11 @@ def write_body(body: etree._Element, report: Report, styles: dict[str, str], *,
     _Writer(body, report, styles).write(report_parts(report, templates=templates, where=where))
 
 
+def lay_out(doc: Document, report: Report, styles: dict[str, str], parts: Iterable[Part]) -> None:
+    """Append the parts to the document's body with the named styles ``styles`` maps."""
+    _Writer(doc.element.body, report, styles).write(parts)
+
+
 class _Writer:
     """Lays out the report's parts (``parts.report_parts``) with the named styles, as
     python-docx's ``add_paragraph``/``add_run`` would, straight in lxml."""
@@ -84,6 +89,7 @@ class _Writer:
     def __init__(self, body: etree._Element, report: Report, styles: dict[str, str]) -> None:
         self.body, self.report, self.styles = body, report, styles
         self.end = body.find(W + "sectPr")
+        self.last: etree._Element | None = None
 
     def write(self, parts: Iterable[Part]) -> None:
         for part in parts:
@@ -127,6 +133,8 @@ class _Writer:
 
     def keep_with_next(self) -> None:
         """w:keepNext on the last paragraph, after its w:pStyle (schema order)."""
+        if self.last is None:
+            return
         ppr = self.last.find(W + "pPr")
         if ppr.find(W + "keepNext") is None:
             ppr.find(W + "pStyle").addnext(ppr.makeelement(W + "keepNext", {}))
@@ -176,7 +184,8 @@ def core_properties(report: Report) -> dict[str, object]:
             "comments": "", "revision": 1, "created": now, "modified": now}
 
 
-def _set_properties(doc: Document, report: Report) -> None:
+def set_properties(doc: Document, report: Report) -> None:
+    """File > Properties shows the report, not python-docx's leftovers."""
     props = doc.core_properties
     for name, value in core_properties(report).items():
         setattr(props, name, value)

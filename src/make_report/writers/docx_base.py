@@ -98,11 +98,11 @@ def build() -> Base:
     """The package as the python-docx path writes it, with placeholders for the body's
     content, the properties and the stamp."""
     from make_report.writers import docx_styles
-    from make_report.writers.docx import _set_properties
+    from make_report.writers.docx import set_properties
     from make_report.writers.ooxml import set_custom_property
 
     doc, styles = docx_styles.prepared_base(None)
-    _set_properties(doc, _Placeholder())  # type: ignore[arg-type]
+    set_properties(doc, _Placeholder())  # type: ignore[arg-type]
     set_custom_property(doc, PLACEHOLDER, PLACEHOLDER)
     buffer = io.BytesIO()
     doc.save(buffer)
