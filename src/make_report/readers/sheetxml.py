@@ -9,6 +9,7 @@ entities and network access off. The interface mimics the bits of openpyxl we us
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import zipfile
@@ -236,6 +237,7 @@ def _iso_date(raw: str) -> Any:
     return raw
 
 
+@functools.lru_cache(maxsize=256)
 def _is_date(fmt: str) -> bool:
     if fmt in ("General", "@"):
         return False
