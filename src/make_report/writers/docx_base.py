@@ -246,7 +246,7 @@ def _load(key: str) -> Base | None:
         if path is None or not path.is_file() or not (_private(path.parent) and _private(path)):
             return None
         with path.open("rb") as f:
-            header = json.loads(f.readline())
+            header = json.loads(f.readline(1 << 16))
             data = f.read(10 * 1024 * 1024)
         if header.get("key") != key or header.get("sha256") != hashlib.sha256(data).hexdigest():
             return None
