@@ -27,8 +27,12 @@ MAX_DOCX_BODY = 100 * 1024 * 1024
 
 
 def safe_name(text: str, fallback: str = "报告") -> str:
-    """A file name Windows, macOS and Linux all accept, from an agency's name."""
-    name = FORBIDDEN.sub("_", text).strip().strip(".")
+    """A file name Windows, macOS and Linux all accept, from an agency's name; no control
+    character, bidi override or zero-width space (which could disguise it) survives."""
+    from make_report.core.safe import invisible_removed
+
+    name = FORBIDDEN.sub("_", invisible_removed(text.replace("\t", " ").replace("\n", " ")))
+    name = name.strip().strip(".")
     name = re.sub(r"_+", "_", name.replace("..", "_"))
     if not name or name.upper() in RESERVED:
         name = fallback
@@ -84,6 +88,8 @@ def check_place(target: Path, sources: list[Path]) -> None:
 
 def edited_reason(path: Path) -> str | None:
     """Why an existing output must not be replaced silently, or None if it may be."""
+    if path.suffix.lower() in (".html", ".htm"):
+        return _html_edited(path)
     if path.suffix.lower() != ".docx":
         return None
     try:
@@ -102,6 +108,23 @@ def edited_reason(path: Path) -> str | None:
     if m.group(1).decode() != hashlib.sha256(body).hexdigest():
         return "该文件在生成后被编辑过"
     return None
+
+
+def _html_edited(path: Path) -> str | None:
+    """A web page is protected like the Word document: replaced only if written here and
+    unchanged since."""
+    from make_report.writers.html import stamp_matches
+
+    try:
+        if path.stat().st_size > MAX_DOCX_BODY or not path.is_file():
+            return "该文件已存在且不是本工具生成的网页"
+        page = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "该文件已存在且不是本工具生成的网页"
+    matches = stamp_matches(page)
+    if matches is None:
+        return "该文件已存在且不是本工具生成的(或已被另存过)"
+    return None if matches else "该文件在生成后被编辑过"
 
 
 def save_docx(doc, target: Path) -> None:

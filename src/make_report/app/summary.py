@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -75,6 +76,29 @@ def figure_value(report: Report, figure: Figure) -> Value | None:
     return total
 
 
+def headline_ratios(formats: Iterable[Format]) -> tuple[str, ...]:
+    """Names of the ratios the summary shows (实质公开率, 复议纠错率, 诉讼纠错率), each once."""
+    return tuple(dict.fromkeys(r.name for fmt in formats for r in fmt.ratios if r.headline))
+
+
+RATIO_COLUMNS = headline_ratios(FORMATS.values())
+"""Columns of the 汇总 sheet after the key figures."""
+
+
+def ratio_parts(report: Report, name: str) -> tuple[Value, Value] | None:
+    """(numerator, denominator) of the report's ratio of that name; None when it has none."""
+    from make_report.checks.ratios import ratios
+
+    return next(((r.numerator, r.denominator) for r in ratios(report) if r.name == name), None)
+
+
+def ratio_of(parts: Iterable[tuple[Value, Value] | None]) -> Decimal | None:
+    """The ratio over one or many reports: their numerators summed over their denominators."""
+    found = [p for p in parts if p is not None]
+    top, bottom = sum(p[0] for p in found), sum(p[1] for p in found)
+    return Decimal(top) / Decimal(bottom) if bottom else None
+
+
 @dataclass
 class Rollup:
     """The field-by-field sum of the included reports of one format."""
@@ -110,13 +134,13 @@ def item_from_check(result: CheckResult) -> SummaryItem:
 def collect(paths: Iterable[str | Path], format_id: str | None = None) -> list[SummaryItem]:
     """Check every file; one that cannot be read becomes an ``unusable`` line, not a crash."""
     from make_report.api import check
-    from make_report.core.errors import InputError
+    from make_report.core.errors import MakeReportError
 
     items = []
     for path in paths:
         try:
             items.append(item_from_check(check(path, format_id)))
-        except InputError as exc:
+        except MakeReportError as exc:
             items.append(SummaryItem(Path(path).name, None, None, "unusable", exc.message))
     return items
 

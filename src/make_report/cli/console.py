@@ -14,6 +14,7 @@ import unicodedata
 from typing import Any
 
 from make_report.core.findings import SEVERITY_ZH, Findings
+from make_report.core.safe import visible
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -32,6 +33,13 @@ def make_console(stderr: bool = False) -> Any:
                    width=None if sized else 160)
 
 
+def shown(text: str, style: str = "") -> Any:
+    """Text for the terminal as rich ``Text``: never markup, never a control character."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
+
+
 def print_findings(findings: Findings, name: str) -> None:
     """The findings as a table (errors first), then the verdict, on standard output.
 
@@ -47,7 +55,8 @@ def print_findings(findings: Findings, name: str) -> None:
     colour = tty and "NO_COLOR" not in os.environ
     lines: list[str] = []
     if items:
-        rows = [((SEVERITY_ZH[f.severity], STYLE[f.severity]), (f.rule, ""), (f.message, ""))
+        rows = [((SEVERITY_ZH[f.severity], STYLE[f.severity]), (visible(f.rule), ""),
+                 (visible(f.message), ""))
                 for f in items]
         lines += table(("级别", "规则", "位置与说明"), rows, _width(stream), colour)
     text, style = verdict_text(findings, name)
@@ -150,7 +159,7 @@ def _print_findings_rich(items: list, findings: Findings, name: str) -> None:
         table.add_column("位置与说明", overflow="fold")  # wrap a long one, never cut it
         for f in items:
             table.add_row(Text(SEVERITY_ZH[f.severity], style=STYLE[f.severity]),
-                          Text(f.rule), Text(f.message))
+                          Text(f.rule), shown(f.message))
         console.print(table)
     console.print(verdict(findings, name))
 
@@ -158,12 +167,22 @@ def _print_findings_rich(items: list, findings: Findings, name: str) -> None:
 def verdict_text(findings: Findings, name: str) -> tuple[str, str]:
     """The one-line summary and its style (bold red, yellow or green)."""
     errors, warnings = len(findings.errors), len(findings.warnings)
+    name = visible(name)
     if errors:
         return (f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。",
                 "bold red")
     if warnings:
         return f"{name}:没有错误,有 {warnings} 处警告,请核对。", "yellow"
     return f"{name}:检查通过,没有发现问题。", "green"
+
+
+def print_ratios(ratios: list) -> None:
+    """One line of the key ratios under the findings: 主要比率:实质公开率 50.0%(3/6);…
+    (wrapped to the terminal, as rich did, without loading it)."""
+    if ratios:
+        text = visible("主要比率:" + ";".join(f"{r.name} {r.shown}" for r in ratios))
+        sys.stdout.write("\n".join(wrap(text, _width(sys.stdout))) + "\n")
+        sys.stdout.flush()
 
 
 def verdict(findings: Findings, name: str) -> Any:

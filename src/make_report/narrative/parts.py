@@ -19,6 +19,7 @@ from make_report.core.model import Report, format_date
 from make_report.core.spec import Section
 from make_report.narrative.names import Names
 from make_report.narrative.render import (
+    Budget,
     render_context,
     render_template,
     render_text,
@@ -43,6 +44,7 @@ class _Parts:
                  where: Mapping[str, str]) -> None:
         self.report, self.templates, self.where = report, templates, where
         self.context: Names = render_context(report)
+        self.budget = Budget()
 
     def parts(self) -> Iterator[Part]:
         yield ("title", self.report.title)
@@ -63,7 +65,7 @@ class _Parts:
         if name is None and not entries:
             name = section.default_template
         if name:
-            for text in render_template(name, self.context, self.templates):
+            for text in render_template(name, self.context, self.templates, self.budget):
                 yield ("paragraph", text)
         if section.table:
             yield ("table", self.report.format.table(section.table), section.heading)
@@ -80,5 +82,5 @@ class _Parts:
 
     def user_text(self, text: str, where: str) -> Iterator[Part]:
         """A user's cell: rendered, then one paragraph per line."""
-        for line in split_paragraphs(render_text(text, self.context, where)):
+        for line in split_paragraphs(render_text(text, self.context, where, self.budget)):
             yield ("paragraph", line)

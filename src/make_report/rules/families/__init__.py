@@ -1,5 +1,5 @@
 """One module per family of rules; each holds FAMILY (its Chinese name) and RULES."""
 
-from make_report.rules.families import reading, sums, template, text, years
+from make_report.rules.families import content, desk, reading, sums, template, text, years
 
-ALL = (sums, text, years, reading, template)
+ALL = (sums, text, years, reading, template, content, desk)
