@@ -35,6 +35,7 @@ from make_report.cli.main import main
 from make_report.core.layout import workbook_layout
 from make_report.core.synthetic import consistent_narrative, consistent_report
 from make_report.formats import FORMATS
+from make_report.writers import docx_base
 from make_report.writers.xlsx_template import write_workbook
 
 FMT = FORMATS["2021"]
@@ -251,25 +252,26 @@ def output_is_a_folder(tmp: Path) -> Path:
 
 def failing_save(exc: BaseException) -> Callable[[pytest.MonkeyPatch, Path], None]:
     """Saving a report to a file writes half of it, then fails (a full disk, Ctrl-C): on
-    the python-docx path (Document.save) and on the prepared-package path (the zip
-    members written to the file; writers/docx_base.py)."""
+    the python-docx path (Document.save) and on the prepared-package path
+    (PackagedDocx.write_zip; writers/docx_base.py)."""
     def patch(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
         real = docx.document.Document.save
-        real_writestr = zipfile.ZipFile.writestr
 
         def save(self, target):
             if isinstance(target, str | os.PathLike):
                 Path(target).write_bytes(b"PK\x03\x04 half a document")
                 raise exc
+            if getattr(target, "name", None) is None and hasattr(target, "getvalue"):
+                target.write(b"PK\x03\x04 half a document")  # saved through memory
+                raise exc
             return real(self, target)
 
-        def writestr(self, name, data, *args, **kwargs):
-            real_writestr(self, name, data, *args, **kwargs)
-            if self.filename is not None and str(name) == "word/document.xml":
-                raise exc
+        def write_zip(self, file):
+            file.write(b"PK\x03\x04 half a document")
+            raise exc
 
         monkeypatch.setattr(docx.document.Document, "save", save)
-        monkeypatch.setattr(zipfile.ZipFile, "writestr", writestr)
+        monkeypatch.setattr(docx_base.PackagedDocx, "write_zip", write_zip)
     return patch
 
 

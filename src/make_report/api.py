@@ -8,13 +8,15 @@ cannot be used at all.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
-from make_report.core.errors import InputError
+from make_report.core.errors import InputError, MakeReportError
 from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
 from make_report.formats import UnknownFormat, format_for_year, get_format
@@ -221,25 +223,44 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
         doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
                                     where=where)
     else:
-        doc = render_docx(result.report, templates=templates,
-                          reference_docx=reference_docx, where=where)
+        doc = _with_reference(reference_docx, lambda: render_docx(
+            result.report, templates=templates, reference_docx=reference_docx, where=where))
     outputs = [target]
     extra = [(html, ".html"), (pdf, ".pdf")]
     for wanted, suffix in extra:
         if wanted:
             check_target(target.with_suffix(suffix), source, force)
-    save_docx(doc, target)
-    if html:
-        from make_report.writers.html import write_html
+    beside = {}
+    if html:  # rendered first, written with the document: both in place, or neither
+        from make_report.writers.html import render_html, stamp
 
-        write_html(result.report, target.with_suffix(".html"), templates=templates, where=where)
-        outputs.append(target.with_suffix(".html"))
+        beside[target.with_suffix(".html")] = stamp(
+            render_html(result.report, templates=templates, where=where))
+    save_docx(doc, target, beside)
+    outputs += list(beside)
     if pdf:
         from make_report.writers.pdf import convert_to_pdf
 
         convert_to_pdf([target], [target.with_suffix(".pdf")])
         outputs.append(target.with_suffix(".pdf"))
     return BuildResult(result, outputs)
+
+
+def _with_reference(reference_docx: Path | None, make):
+    """Build with the reference's styles; a reference that opens but whose styles or
+    sections cannot be used (damaged in ways no check foresees) is one sentence."""
+    if reference_docx is None:
+        return make()
+    try:
+        return make()
+    except (MakeReportError, MemoryError):
+        raise
+    except Exception:
+        if os.environ.get("MAKE_REPORT_DEBUG"):
+            raise
+        raise InputError(f"--reference-docx {Path(reference_docx).name}:无法使用其中的样式"
+                         "(文件已损坏或内容不完整)。请在 Word 中另存为 .docx 后再试,"
+                         "或不用 --reference-docx。") from None
 
 
 def _template_errors(result: CheckResult) -> bool:
@@ -250,7 +271,7 @@ def docx_template(path: str | Path, *, year: int | None = None, agency: str | No
                   format_id: str | None = None, force: bool = False) -> Path:
     """Write a starting Word template with every placeholder and a short guide inside."""
     from make_report.app.output import new_output
-    from make_report.writers.atomic import atomic_output
+    from make_report.writers.atomic import atomic_output, save_through_memory
     from make_report.writers.docx_template import starter_template
 
     path = new_output(path, ".docx", [], force)
@@ -258,7 +279,7 @@ def docx_template(path: str | Path, *, year: int | None = None, agency: str | No
     report = Report(_format(format_id, year), agency or "", year)
     doc = starter_template(report)
     with atomic_output(path) as tmp:
-        doc.save(str(tmp))
+        save_through_memory(doc.save, tmp)
     return path
 
 
@@ -276,11 +297,40 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     return target
 
 
+def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
+    """Check and build one workbook of a batch as its line (``app.batch.BatchItem``); the
+    worker's error boundary: every failure is caught and said in one sentence."""
+    from make_report.app.batch import BatchItem, output_for
+    from make_report.core.errors import user_message
+
+    name = str(path.relative_to(root))
+    try:
+        target = output_for(path, root, outdir, ".docx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        result = build(path, target, force=options.force, templates=options.templates,
+                       reference_docx=options.reference_docx, html=options.html)
+    except Exception as exc:  # a bug must not stop the other files
+        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
+                                        "请将该文件发给技术支持。")
+        return BatchItem(name, "unusable", message=message)
+    check = result.check
+    report = check.report
+    status = "built" if result.written and check.valid else "errors"
+    return BatchItem(
+        name, status, report.agency, report.year, report.format.id,
+        len(check.findings.errors), len(check.findings.warnings),
+        [str(p) for p in result.outputs],
+        check.findings.errors[0].message if check.findings.errors else "",
+        [f.as_dict() for f in check.findings if f.severity == "error"],
+        [r.as_dict() for r in check.ratios],
+    )
+
+
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
     from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import SummaryItem, collect, write_summary
+    from make_report.app.summary import SummaryItem, write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -291,10 +341,18 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
         raise InputError(f"{Path(output).name}:这是要汇总的工作簿之一,汇总表不能写在它上面"
                          "(加 --force 也不行)。请用 -o 指定其他文件名。")
     target = new_output(output, ".xlsx", inputs, force)
-    items = collect(inputs)
+    items = summary_items(inputs)
     items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
     return items
+
+
+def summary_items(paths: Iterable[str | Path], format_id: str | None = None) -> list:
+    """Each file checked, as a line of the summary (``app.summary.SummaryItem``); a file that
+    cannot be read is an ``unusable`` line."""
+    from make_report.app.summary import collect
+
+    return collect(paths, lambda path: check(path, format_id))
 
 
 def _is_report_workbook(path: Path) -> bool:

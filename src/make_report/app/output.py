@@ -14,8 +14,9 @@ import zlib
 from pathlib import Path
 
 from make_report.core.errors import InputError
+from make_report.writers.stamp import STAMP, save_docx
 
-STAMP = "make-report-sha256"
+__all__ = ["STAMP", "check_target", "default_output", "new_output", "save_docx"]
 FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
             *(f"LPT{i}" for i in range(1, 10))}
@@ -78,6 +79,9 @@ def check_place(target: Path, sources: list[Path]) -> None:
         if target.exists() and source.exists() and os.path.samefile(target, source):
             raise InputError(f"{target.name}:输出文件与输入的工作簿是同一个文件,已拒绝覆盖。"
                              "请用 -o 指定其他文件名。")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{target}:“{folder}”是一个文件,不是文件夹,不能在其中保存输出。"
+                         "请用 -o 换一个位置。")
     if not folder.is_dir():
         raise InputError(f"{target}:输出文件夹“{folder}”不存在,请先创建它或换一个位置。")
     if target.is_dir():
@@ -126,17 +130,3 @@ def _html_edited(path: Path) -> str | None:
         return "该文件已存在且不是本工具生成的(或已被另存过)"
     return None if matches else "该文件在生成后被编辑过"
 
-
-def save_docx(doc, target: Path) -> None:
-    """Stamp the body's hash into the document, then write it atomically."""
-    if not hasattr(doc, "part"):  # laid out on the prepared package (writers/docx_base.py)
-        doc.save(target, STAMP)
-        return
-    from make_report.writers.atomic import atomic_output
-    from make_report.writers.ooxml import set_custom_property
-
-    # the part's blob is exactly what save() writes as word/document.xml
-    digest = hashlib.sha256(doc.part.blob).hexdigest()
-    set_custom_property(doc, STAMP, digest)
-    with atomic_output(target) as tmp:
-        doc.save(tmp)

@@ -8,19 +8,17 @@ module works out the figures; ``writers/summary_xlsx.py`` lays them out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
+from make_report.core.errors import MakeReportError
 from make_report.core.findings import Findings
 from make_report.core.model import Report, Value, zero_values
 from make_report.core.spec import Figure, Format
 from make_report.formats import FORMATS
-
-if TYPE_CHECKING:
-    from make_report.api import CheckResult
 
 Status = Literal["ok", "errors", "unusable"]
 STATUS_ZH: dict[str, str] = {"ok": "通过", "errors": "有错误", "unusable": "无法读取"}
@@ -125,23 +123,32 @@ def rollups(items: Iterable[SummaryItem]) -> list[Rollup]:
     return [r for r in out.values() if r.sources]
 
 
-def item_from_check(result: CheckResult) -> SummaryItem:
+class Checked(Protocol):
+    """What ``api.check`` gives back, as far as a summary line needs it."""
+
+    @property
+    def source(self) -> Path: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def findings(self) -> Findings: ...
+
+
+def item_from_check(result: Checked) -> SummaryItem:
     """A checked file as a summary line: errors make it ``errors``, warnings do not."""
     status: Status = "ok" if result.findings.valid else "errors"
     return SummaryItem(result.source.name, result.report, result.findings, status)
 
 
-def collect(paths: Iterable[str | Path], format_id: str | None = None) -> list[SummaryItem]:
-    """Check every file; one that cannot be read becomes an ``unusable`` line, not a crash."""
-    from make_report.api import check
-    from make_report.core.errors import MakeReportError
-
+def collect(paths: Iterable[str | Path], check: Callable[[Path], Checked]) -> list[SummaryItem]:
+    """``check`` every file (``api.summary_items`` hands in ``api.check``); one that cannot
+    be read becomes an ``unusable`` line, not a crash."""
     items = []
-    for path in paths:
+    for path in map(Path, paths):
         try:
-            items.append(item_from_check(check(path, format_id)))
+            items.append(item_from_check(check(path)))
         except MakeReportError as exc:
-            items.append(SummaryItem(Path(path).name, None, None, "unusable", exc.message))
+            items.append(SummaryItem(path.name, None, None, "unusable", exc.message))
     return items
 
 

@@ -46,9 +46,11 @@ ARGUMENTS = {"workbook": "工作簿", "folder": "文件夹", "report": "报告",
              "previous": "文件", "data": "文件", "from_report": "文件", "format_id": "年份",
              "agency": "名称", "year": "年度", "jobs": "数量", "rule": "规则编号",
              "docx_template": "文件", "db": "地址", "data_dir": "文件夹", "host": "地址",
-             "port": "端口", "backup": "文件", "office": "名称", "admin": "登录名"}
+             "port": "端口", "backup": "文件", "office": "名称", "admin": "登录名",
+             "workers": "数量"}
 """Placeholders of arguments and options by parameter name ..."""
 TYPES = {"path": "路径", "text": "文字", "integer": "整数", "float": "数字", "boolean": "是/否",
+         "integer range": "整数", "float range": "数字",
          "file": "文件", "directory": "文件夹", "filename": "文件",
          **{zh: zh for zh in ("路径", "文件", "文件夹")}}
 """... and otherwise by the kind of value (click's type name, which click words through

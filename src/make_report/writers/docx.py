@@ -20,6 +20,7 @@ from make_report.narrative.parts import Part, report_parts
 from make_report.writers import ooxml
 from make_report.writers.docx_tables import filled_table
 from make_report.writers.ooxml import W
+from make_report.writers.stamp import save_docx
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -35,8 +36,6 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
     """
-    from make_report.app.output import save_docx
-
     doc = render_docx(report, templates=templates, reference_docx=reference_docx,
                       where=where)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file

@@ -29,7 +29,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -126,6 +126,7 @@ class PackagedDocx:
 
     def __init__(self, members: list[tuple[str, bytes]]) -> None:
         self.members = members
+        self.stamp = ""
 
     @classmethod
     def of(cls, base: Base, report: Report, *, templates: Path | None = None,
@@ -144,14 +145,23 @@ class PackagedDocx:
     def body(self) -> bytes:
         return dict(self.members)[DOCUMENT]
 
-    def save(self, target: Path, stamp: str) -> None:
-        """Stamp the body's hash under the custom property ``stamp`` and write atomically,
-        as ``output.save_docx`` does with python-docx."""
-        from make_report.writers.atomic import atomic_output
+    def save(self, target: Path, stamp: str, beside: dict[Path, str] | None = None) -> None:
+        """Stamp the body's hash under the custom property ``stamp`` and write atomically
+        (with ``beside`` in the same step), as ``stamp.save_docx`` does with python-docx."""
+        from make_report.writers.atomic import atomic_output, save_through_memory
 
-        custom = _custom_xml(dict(self.members)[CUSTOM], stamp,
+        self.stamp = stamp
+        with atomic_output(target) as tmp:
+            save_through_memory(self.write_zip, tmp)
+            for path, text in (beside or {}).items():
+                with atomic_output(path) as other:
+                    other.write_text(text, encoding="utf-8")
+
+    def write_zip(self, file: Any) -> None:
+        """The package into ``file``: python-docx's members, order and zip settings."""
+        custom = _custom_xml(dict(self.members)[CUSTOM], self.stamp,
                              hashlib.sha256(self.body).hexdigest())
-        with atomic_output(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, blob in self.members:
                 zf.writestr(name, custom if name == CUSTOM else blob)
 
