@@ -20,7 +20,8 @@ from make_report.core.model import Entry, Report, zero_values
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
 from make_report.writers import docx_base
-from make_report.writers.docx import build_document, render_docx
+from make_report.writers.docx import build_document
+from make_report.writers.docx_base import render_docx
 from make_report.writers.xlsx_template import write_workbook
 
 

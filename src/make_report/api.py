@@ -207,7 +207,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     unless ``force``. With ``docx_template`` the report is poured into the office's own
     Word document; a template that cannot be filled writes nothing, ``force`` or not."""
     from make_report.app.output import check_target, default_output, save_docx
-    from make_report.writers.docx import render_docx
+    from make_report.writers.docx_base import render_docx
 
     source = Path(path)
     result = check(source, format_id, previous, docx_template)

@@ -36,26 +36,9 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
     """
-    doc = render_docx(report, templates=templates, reference_docx=reference_docx,
-                      where=where)
+    doc = build_document(report, templates=templates, reference_docx=reference_docx,
+                         where=where)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
-
-
-def render_docx(report: Report, *, templates: Path | None = None,
-                reference_docx: Path | None = None,
-                where: Mapping[str, str] | None = None):
-    """The report, ready for ``output.save_docx``: on our own base, laid out with lxml on
-    the prepared package (``docx_base``) without loading python-docx; with a reference
-    document, or if the prepared package is stale, the python-docx ``build_document``.
-    Both give the same bytes (tests/test_docx_fast.py)."""
-    if reference_docx is None:
-        from make_report.writers import docx_base
-
-        base = docx_base.prepared()
-        if base is not None:
-            return docx_base.PackagedDocx.of(base, report, templates=templates, where=where)
-    return build_document(report, templates=templates, reference_docx=reference_docx,
-                          where=where)
 
 
 def build_document(report: Report, *, templates: Path | None = None,

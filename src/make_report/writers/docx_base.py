@@ -121,6 +121,23 @@ def _members(data: bytes) -> tuple[tuple[str, bytes], ...]:
         return tuple((info.filename, zf.read(info)) for info in zf.infolist())
 
 
+def render_docx(report: Report, *, templates: Path | None = None,
+                reference_docx: Path | None = None,
+                where: Mapping[str, str] | None = None):
+    """The report, ready for ``output.save_docx``: on our own base, laid out with lxml on
+    the prepared package (``docx_base``) without loading python-docx; with a reference
+    document, or if the prepared package is stale, the python-docx ``build_document``.
+    Both give the same bytes (tests/test_docx_fast.py)."""
+    from make_report.writers.docx import build_document
+
+    if reference_docx is None:
+        base = prepared()
+        if base is not None:
+            return PackagedDocx.of(base, report, templates=templates, where=where)
+    return build_document(report, templates=templates, reference_docx=reference_docx,
+                          where=where)
+
+
 class PackagedDocx:
     """A report laid out on the prepared package; ``save`` stamps it and writes it."""
 
