@@ -35,6 +35,7 @@ from make_report.cli.main import main
 from make_report.core.layout import workbook_layout
 from make_report.core.synthetic import consistent_narrative, consistent_report
 from make_report.formats import FORMATS
+from make_report.writers import docx_base
 from make_report.writers.xlsx_template import write_workbook
 
 FMT = FORMATS["2021"]
@@ -250,7 +251,9 @@ def output_is_a_folder(tmp: Path) -> Path:
 
 
 def failing_save(exc: BaseException) -> Callable[[pytest.MonkeyPatch, Path], None]:
-    """Document.save to a file writes half of it, then fails (a full disk, Ctrl-C)."""
+    """Saving a report to a file writes half of it, then fails (a full disk, Ctrl-C): on
+    the python-docx path (Document.save) and on the prepared-package path
+    (PackagedDocx.write_zip; writers/docx_base.py)."""
     def patch(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
         real = docx.document.Document.save
 
@@ -263,7 +266,12 @@ def failing_save(exc: BaseException) -> Callable[[pytest.MonkeyPatch, Path], Non
                 raise exc
             return real(self, target)
 
+        def write_zip(self, file):
+            file.write(b"PK\x03\x04 half a document")
+            raise exc
+
         monkeypatch.setattr(docx.document.Document, "save", save)
+        monkeypatch.setattr(docx_base.PackagedDocx, "write_zip", write_zip)
     return patch
 
 
@@ -681,7 +689,7 @@ HELP = "用 make-report --help 查看用法。"
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["check"], f"命令缺少“WORKBOOK”。{HELP}"),
+    (["check"], f"命令缺少“工作簿”。{HELP}"),
     (["check", "--bogus", IN], f"没有“--bogus”这个选项。{HELP}"),
     (["template", "-o", IN, "--year", "去年"], f"“--year”的值无效,请检查。{HELP}"),
     (["check", "a.xlsx", "b.xlsx"], f"命令中有多余的参数(一次只处理一个工作簿,批量处理请用 make-report batch)。{HELP}"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import docx
 import pytest
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from lxml import etree
 
 from make_report.writers import ooxml
 from make_report.writers.ooxml_table import (
@@ -82,8 +84,10 @@ def test_built_table_merges_are_understood_by_python_docx():
     row1 = add_row(tbl)
     add_cell(row1, 2000, colspan=2, vmerge="continue")
     add_cell(row1, 1000, "a & <b>\nnext", align="left", keep_next=True)
-    doc.element.body.insert(0, tbl)
+    # built with lxml alone (no python-docx classes): python-docx reads it as Word would
+    doc.element.body.insert(0, parse_xml(etree.tostring(tbl)))
     table = doc.tables[0]
+    tbl = table._tbl
     assert table.cell(0, 0)._tc is table.cell(1, 1)._tc
     assert table.cell(0, 0).text == "合并"
     assert table.cell(1, 2).text == "a & <b>\nnext"

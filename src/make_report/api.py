@@ -202,6 +202,9 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
     """J1: narrative cells whose template expressions cannot be rendered."""
+    texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
+    if not texts:
+        return []  # without loading jinja2: plain text cannot fail to render
     from make_report.narrative.render import (
         Budget,
         NarrativeError,
@@ -209,9 +212,6 @@ def template_findings(report: Report, cells: dict[str, Location]) -> list[Findin
         render_text,
     )
 
-    texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
-    if not texts:
-        return []
     context, out, budget = render_context(report), [], Budget()
     for key, text in texts:
         loc = cells.get(key)
@@ -254,7 +254,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     Word document; a template that cannot be filled writes nothing, ``force`` or not.
     ``sealed=False``: a report without a seal, signed as GB/T 9704 7.3.5.2 says."""
     from make_report.app.output import check_target, default_output, save_docx
-    from make_report.writers.docx import build_document
+    from make_report.writers.docx_base import render_docx
 
     source = Path(path)
     result = check(source, format_id, previous, docx_template)
@@ -270,7 +270,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
         doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
                                     where=where)
     else:
-        doc = _with_reference(reference_docx, lambda: build_document(
+        doc = _with_reference(reference_docx, lambda: render_docx(
             result.report, templates=templates, reference_docx=reference_docx, where=where,
             sealed=sealed))
     outputs = [target]

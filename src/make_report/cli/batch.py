@@ -91,7 +91,7 @@ def show(items: list[BatchItem], console) -> None:
 
     table = Table(header_style="bold")
     for title in ("文件", "状态", "机关", "年度", "错误", "警告", "说明"):
-        table.add_column(title)
+        table.add_column(title, overflow="fold")  # wrap long names and messages, never cut
     for i in sorted(items, key=lambda i: (i.status == "built", i.file)):
         table.add_row(shown(i.file), Text(STATUS_ZH[i.status], style=STATUS_STYLE[i.status]),
                       shown(i.agency), Text(str(i.year or "")), Text(str(i.errors)),

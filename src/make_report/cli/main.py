@@ -269,20 +269,43 @@ def _say(text: str) -> None:
     typer.echo(visible(text), err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
-            "audit", "serve", "--help",
-            "-h", "--version"}
+def command_names() -> list[str]:
+    """The names of the registered commands, as typer names them."""
+    return [c.name or c.callback.__name__.lower().replace("_", "-")  # type: ignore[union-attr]
+            for c in app.registered_commands]
+
+
+def _only(name: str, names: list[str]) -> typer.Typer:
+    """The app with only the command this run uses, so typer inspects one signature rather
+    than all of them (~10 ms); the app itself for ``--help`` and the like."""
+    if name not in names:
+        return app
+    import copy
+
+    one = copy.copy(app)
+    one.registered_commands = [c for c, n in zip(app.registered_commands, names, strict=True)
+                               if n == name]
+    return one
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``make-report FILE.xlsx`` means ``make-report build FILE.xlsx``."""
+    from make_report.cli import zh
     from make_report.core.errors import internal_error, usage_message, user_message
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+    names = command_names()
+    if args and args[0] not in names and not args[0].startswith("-"):
+        if mistyped := zh.mistyped_command(args[0], names):
+            from make_report.core.safe import visible
+
+            typer.secho(visible(mistyped), err=True, fg="red")
+            return 2
         args.insert(0, "build")
+    zh.install()
     try:
-        code = app(args, prog_name="make-report", standalone_mode=False)
+        command = zh.localise(typer.main.get_command(_only(args[0], names) if args else app))
+        code = command.main(args, prog_name="make-report", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:

@@ -104,7 +104,7 @@ def _param_name(exc: Exception) -> str:
         return ""
     if getattr(param, "param_type_name", "") == "option":
         return "/".join(getattr(param, "opts", ()))
-    return str(getattr(param, "name", "") or "").upper()
+    return str(getattr(param, "metavar", None) or getattr(param, "name", "") or "").upper()
 
 
 def user_message(exc: BaseException) -> str | None:

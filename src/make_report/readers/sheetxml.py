@@ -15,6 +15,7 @@ openpyxl writes, both read the same cells.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import zipfile
@@ -260,6 +261,7 @@ def _iso_date(raw: str) -> Any:
     return raw
 
 
+@functools.lru_cache(maxsize=256)
 def _is_date(fmt: str) -> bool:
     if fmt in ("General", "@"):
         return False

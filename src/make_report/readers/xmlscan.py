@@ -8,6 +8,7 @@ it guards whichever reader comes after it, and it never holds a whole part in me
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -179,12 +180,14 @@ class _Part:
                 self.count(area, max(c1, c2), max(r1, r2), ref, kind="merge")
 
     def count(self, n: int, col: int, row: int, ref: str, kind: str = "range") -> None:
-        sheet = self.state.names.get(self.name) or self.name
         if col > MAX_COLS or row > MAX_ROWS:
-            raise Refused(kind, self.name, sheet, ref or f"{_letters(col)}{row}")
+            raise Refused(kind, self.name, self.sheet(), ref or f"{_letters(col)}{row}")
         self.state.cells += n
         if self.state.cells > MAX_CELLS:
-            raise Refused("merge" if kind == "merge" else "cells", self.name, sheet, ref)
+            raise Refused("merge" if kind == "merge" else "cells", self.name, self.sheet(), ref)
+
+    def sheet(self) -> str:
+        return self.state.names.get(self.name) or self.name
 
 
 def _int(text: str | None, default: int) -> int:
@@ -193,6 +196,16 @@ def _int(text: str | None, default: int) -> int:
 
 def _ref(text: str) -> tuple[int, int]:
     """A1 -> (1, 1); anything else (0, 0), left for the loader to call broken."""
+    # every workbook repeats the same few thousand addresses: remember short ones
+    return _short_ref(text) if len(text) <= 12 else _parse_ref(text)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _short_ref(text: str) -> tuple[int, int]:
+    return _parse_ref(text)
+
+
+def _parse_ref(text: str) -> tuple[int, int]:
     m = REF.fullmatch(text.strip())
     if not m:
         return 0, 0

@@ -10,32 +10,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx.document import Document
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from make_report.core.model import Report
 from make_report.core.spec import REPORT_TITLE
 from make_report.narrative.parts import Part, report_parts
-from make_report.writers import docx_styles, ooxml
-from make_report.writers.docx_tables import add_table
+from make_report.writers import ooxml
+from make_report.writers.docx_tables import filled_table
+from make_report.writers.ooxml import W
 from make_report.writers.signature import signature_layout
 from make_report.writers.stamp import save_docx
 
+if TYPE_CHECKING:
+    from docx.document import Document
+
 TITLE_CHARS = 20
+SIGNATURE_PT = 16
+"""The signature's type size (三号): its indents are in characters of this size."""
 
 
 def write_docx(report: Report, path: str | Path, *, templates: Path | None = None,
                reference_docx: Path | None = None,
-               where: Mapping[str, str] | None = None, sealed: bool = True) -> None:
+               where: Mapping[str, str] | None = None) -> None:
     """Write the report; a broken narrative template raises ``NarrativeError``.
 
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
-    ``sealed=False`` places the signature as for a report without a seal (GB/T 9704 7.3.5.2).
     """
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
-                         where=where, sealed=sealed)
+                         where=where)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
 
 
@@ -43,26 +48,38 @@ def build_document(report: Report, *, templates: Path | None = None,
                    reference_docx: Path | None = None,
                    where: Mapping[str, str] | None = None, sealed: bool = True) -> Document:
     """The whole report as a python-docx Document, not yet saved."""
+    from make_report.writers import docx_styles
+
     doc, styles = docx_styles.prepared_base(reference_docx)
-    lay_out(doc, report, styles, report_parts(report, templates=templates, where=where),
-            sealed=sealed)
+    write_body(doc.element.body, report, styles, templates=templates, where=where,
+               sealed=sealed)
     set_properties(doc, report)
     return doc
+
+
+def write_body(body: etree._Element, report: Report, styles: dict[str, str], *,
+               templates: Path | None = None, where: Mapping[str, str] | None = None,
+               sealed: bool = True) -> None:
+    """Lay the report's parts out in a document's w:body, before its w:sectPr."""
+    _Writer(body, report, styles, sealed).write(
+        report_parts(report, templates=templates, where=where))
 
 
 def lay_out(doc: Document, report: Report, styles: dict[str, str], parts: Iterable[Part],
             *, sealed: bool = True) -> None:
     """Append the parts to the document's body with the named styles ``styles`` maps."""
-    _Writer(doc, report, styles, sealed).write(parts)
+    _Writer(doc.element.body, report, styles, sealed).write(parts)
 
 
 class _Writer:
-    """Lays out the report's parts (``parts.report_parts``) with the named styles."""
+    """Lays out the report's parts (``parts.report_parts``) with the named styles, as
+    python-docx's ``add_paragraph``/``add_run`` would, straight in lxml."""
 
-    def __init__(self, doc: Document, report: Report, styles: dict[str, str],
+    def __init__(self, body: etree._Element, report: Report, styles: dict[str, str],
                  sealed: bool = True) -> None:
-        self.doc, self.report, self.styles, self.sealed = doc, report, styles, sealed
-        self.last: Paragraph | None = None
+        self.body, self.report, self.styles, self.sealed = body, report, styles, sealed
+        self.end = body.find(W + "sectPr")
+        self.last: etree._Element | None = None
 
     def write(self, parts: Iterable[Part]) -> None:
         for part in parts:
@@ -73,13 +90,11 @@ class _Writer:
                     self.paragraph(text, "一级标题")
                 case ("heading2", text):
                     self.paragraph(text, "二级标题")
-                case ("heading3", text):
-                    self.paragraph(text, "三级标题")
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
-                    self._keep_with_next()  # the heading and its sentence go with the table
-                    add_table(self.doc, table, self.report, self.styles)
+                    self.keep_with_next()  # the heading and its sentence go with the table
+                    self.append(filled_table(table, self.report, self.styles))
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
                     self.closing(agency, date)
@@ -94,50 +109,90 @@ class _Writer:
         if len(agency + rest) <= TITLE_CHARS or len(agency) > TITLE_CHARS or not agency:
             self.paragraph(title, "标题")
             return
-        first = self.paragraph(agency, "标题")
-        first.add_run().add_break()
-        first.add_run(rest)
+        p = self.paragraph(agency, "标题")
+        etree.SubElement(etree.SubElement(p, W + "r"), W + "br")
+        _add_run(p, rest)
 
     def closing(self, agency: str, date: str) -> None:
         """Agency and date one blank line below the text, kept on the page of the last
         paragraph (never alone), placed as GB/T 9704 7.3.5 says (``signature_layout``)."""
         layout = signature_layout(agency, date, sealed=self.sealed)
         for text in ("", agency):
-            self._keep_with_next()
+            self.keep_with_next()
             self.paragraph(text, "落款")
         self._indent_right(layout.agency_right)
         if date:
-            self._keep_with_next()
+            self.keep_with_next()
             self.paragraph(date, "落款")
             self._indent_right(layout.date_right)
 
     def _indent_right(self, chars: float) -> None:
         """The one direct format of the report: where a signature line sits depends on
         the lengths of the name and the date, which no style can know."""
-        if self.last is not None:
-            ooxml.set_side_indent_chars(self.last._p.get_or_add_pPr(), "right", chars, 16)
+        if self.last is None:
+            return
+        ppr = self.last.find(W + "pPr")
+        ind = ppr.find(W + "ind")
+        if ind is None:
+            ind = etree.SubElement(ppr, W + "ind")
+        ind.set(W + "rightChars", str(round(chars * 100)))
+        ind.set(W + "right", str(round(chars * SIGNATURE_PT * 20)))
 
-    def _keep_with_next(self) -> None:
-        if self.last is not None:
-            self.last.paragraph_format.keep_with_next = True
+    def keep_with_next(self) -> None:
+        """w:keepNext on the last paragraph, after its w:pStyle (schema order)."""
+        if self.last is None:
+            return
+        ppr = self.last.find(W + "pPr")
+        if ppr.find(W + "keepNext") is None:
+            ppr.find(W + "pStyle").addnext(ppr.makeelement(W + "keepNext", {}))
 
-    def paragraph(self, text: str, style: str) -> Paragraph:
-        p = self.doc.add_paragraph()
-        p._p.get_or_add_pPr().style = self.styles[style]
+    def paragraph(self, text: str, style: str) -> etree._Element:
+        p = etree.Element(W + "p", nsmap=ooxml.NSMAP)
+        etree.SubElement(etree.SubElement(p, W + "pPr"), W + "pStyle",
+                         {W + "val": self.styles[style]})
         if text:
-            p.add_run(ooxml.xml_safe(text))
+            _add_run(p, ooxml.xml_safe(text))
+        self.append(p)
         self.last = p
         return p
+
+    def append(self, element: etree._Element) -> None:
+        if self.end is None:
+            self.body.append(element)
+        else:
+            self.end.addprevious(element)
+
+
+def _add_run(p: etree._Element, text: str) -> None:
+    """A w:r holding ``text`` as python-docx's ``add_run`` writes it: each tab a w:tab, each
+    CR or LF a w:br, and a w:t with outer spaces keeps them (xml:space)."""
+    r = etree.SubElement(p, W + "r")
+    pending: list[str] = []
+    for char in [*text, None]:
+        if char is None or char in "\t\r\n":
+            if pending:
+                t = etree.SubElement(r, W + "t")
+                t.text = piece = "".join(pending)
+                if len(piece.strip()) < len(piece):
+                    t.set(ooxml.qn("xml:space"), "preserve")
+                pending.clear()
+            if char is not None:
+                etree.SubElement(r, W + ("tab" if char == "\t" else "br"))
+        else:
+            pending.append(char)
+
+
+def core_properties(report: Report) -> dict[str, object]:
+    """File > Properties shows the report, not python-docx's leftovers (python-docx's
+    names, in the order they are set)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    return {"title": report.title, "author": report.agency, "last_modified_by": report.agency,
+            "subject": REPORT_TITLE, "keywords": f"政府信息公开;{report.year}",
+            "comments": "", "revision": 1, "created": now, "modified": now}
 
 
 def set_properties(doc: Document, report: Report) -> None:
     """File > Properties shows the report, not python-docx's leftovers."""
     props = doc.core_properties
-    props.title = report.title
-    props.author = props.last_modified_by = report.agency
-    props.subject = REPORT_TITLE
-    props.keywords = f"政府信息公开;{report.year}"
-    props.comments = ""
-    props.revision = 1
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    props.created = props.modified = now
+    for name, value in core_properties(report).items():
+        setattr(props, name, value)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from docx.document import Document
-from docx.oxml.ns import qn
 from lxml import etree
 
 from make_report.core.grid import Grid, GridCell, table_grid
 from make_report.core.model import Report, format_value
 from make_report.core.spec import BlockTable, Table
 from make_report.writers import ooxml, ooxml_table
-from make_report.writers.ooxml import W
+from make_report.writers.ooxml import W, qn
 from make_report.writers.ooxml_table import VMerge
 from make_report.writers.table_widths import TYPE_WIDTH_MM, column_mm, data_columns
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 SMALL_FROM_COLUMNS = 12
 """Tables with this many data columns (table 四: 15) use the smaller table style."""

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part, PartFactory, XmlPart
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
 from lxml import etree
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# python-docx is imported only by the helpers that take its objects: the Word writer's fast
+# path (writers/docx_base.py) lays out a report with lxml alone.
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+NSMAP = {"w": W_NS}
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
@@ -30,8 +29,13 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RPR_TAIL = ("w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd",
             "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout")
 
-# Load docProps/custom.xml as XML, so that reading and writing properties share one tree.
-PartFactory.part_type_for.setdefault(CT.OFC_CUSTOM_PROPERTIES, XmlPart)
+_PREFIXES = {"w": W_NS, "xml": XML_NS}
+
+
+def qn(tag: str) -> str:
+    """``w:p`` → ``{namespace}p``, as python-docx's ``qn`` (for the w and xml prefixes)."""
+    prefix, name = tag.split(":")
+    return f"{{{_PREFIXES[prefix]}}}{name}"
 
 
 def twips(mm: float) -> int:
@@ -177,6 +181,14 @@ def _find_property(root, name: str):
 
 
 def _custom_root(document, create: bool):
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import PartFactory, XmlPart
+    from docx.oxml import parse_xml
+
+    # Load docProps/custom.xml as XML from now on, so reading and writing share one tree.
+    PartFactory.part_type_for.setdefault(CT.OFC_CUSTOM_PROPERTIES, XmlPart)
     package = document.part.package
     for rel in package.rels.values():
         if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
@@ -190,8 +202,11 @@ def _custom_root(document, create: bool):
     return part.element
 
 
-def _xml_of(part: Part):
+def _xml_of(part):
     """The XML tree of a part; a part loaded as raw bytes is turned into XML in place."""
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+
     if isinstance(part, XmlPart):
         return part.element
     element = parse_xml(part.blob)

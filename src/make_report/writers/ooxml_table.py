@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from lxml import etree
 
-from make_report.writers.ooxml import W, child, set_attrs, xml_safe
+from make_report.writers.ooxml import NSMAP, W, child, qn, set_attrs, xml_safe
 
 VMerge = Literal["restart", "continue"] | None
 Align = Literal["left", "center", "right", "both"] | None
@@ -32,7 +30,7 @@ def _sub(parent: etree._Element, tag: str, **attrs: str | int) -> etree._Element
 
 def new_table(widths: Sequence[int], cell_margin: int = 108) -> etree._Element:
     """An empty, centred, fixed-layout w:tbl with borders and the given column widths."""
-    tbl = OxmlElement("w:tbl")
+    tbl = etree.Element(W + "tbl", nsmap=NSMAP)  # as python-docx's OxmlElement("w:tbl")
     _sub(tbl, "tblPr")
     grid = _sub(tbl, "tblGrid")
     for width in widths:

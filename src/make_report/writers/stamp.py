@@ -16,6 +16,9 @@ def save_docx(doc: Any, target: Path, beside: dict[Path, str] | None = None) -> 
     """Stamp the body's hash into the document, then write it atomically; ``beside``
     (the web page) is written inside the same step, so a full disk leaves the old set
     or the new one, never half of each."""
+    if not hasattr(doc, "part"):  # laid out on the prepared package (writers/docx_base.py)
+        doc.save(target, STAMP, beside)
+        return
     from make_report.writers.ooxml import set_custom_property  # python-docx: only when saving
 
     # the part's blob is exactly what save() writes as word/document.xml

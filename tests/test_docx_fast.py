@@ -1,0 +1,153 @@
+"""The fast Word path (prepared package, lxml only) writes what the python-docx path writes:
+the same members, in the same order, with the same bytes apart from the timestamps; and
+its cache on disk is used only when it is ours, intact and made from the current code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from make_report.app.output import edited_reason, save_docx
+from make_report.core.model import Entry, Report, zero_values
+from make_report.core.synthetic import consistent_report
+from make_report.formats import FORMATS
+from make_report.writers import docx_base
+from make_report.writers.docx import build_document
+from make_report.writers.docx_base import render_docx
+from make_report.writers.xlsx_template import write_workbook
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MAKE_REPORT_CACHE", str(folder))
+    docx_base.forget()
+    yield folder
+    docx_base.forget()
+
+
+def reports() -> list[Report]:
+    long_agency = Report(FORMATS["2021"], "某某自治州某某县某某镇人民政府办公室", 2023,
+                         date=dt.date(2024, 1, 4), values=zero_values(FORMATS["2021"]))
+    odd = consistent_report(FORMATS["2021"], seed=2, agency="A&B<县>")
+    odd.narrative = {"overview": [Entry("(一)主动公开", [
+        "  前后有空格  ", "制表\t符", "换行\n和\r\n回车", "收到申请{{ 依申请.本年新收.总计 }}件。",
+        "控制\x01字符"])], "problems": [Entry(None, ["问题 & <改进> 措施"])]}
+    old = consistent_report(FORMATS["2019"], seed=3, agency="某县人民政府")
+    for i, key in enumerate(long_agency.values):
+        amount = isinstance(long_agency.values[key], Decimal)
+        long_agency.values[key] = Decimal("1681.50") if amount else i
+    return [long_agency, odd, old, Report(FORMATS["2021"], "", 2022,
+                                          values=zero_values(FORMATS["2021"]))]
+
+
+def members(path: Path) -> list[tuple]:
+    with zipfile.ZipFile(path) as zf:
+        return [(i.filename, i.compress_type, i.external_attr,
+                 _untimed(i.filename, zf.read(i))) for i in zf.infolist()]
+
+
+def _untimed(name: str, blob: bytes) -> bytes:
+    if name == "docProps/core.xml":
+        return re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"(time)", blob)
+    return blob
+
+
+def same(a: docx_base.Base | None, b: docx_base.Base) -> bool:
+    """The same package (core.xml's times aside: each report sets its own)."""
+    return a is not None and a.styles == b.styles and \
+        [(n, _untimed(n, x)) for n, x in a.members] == [(n, _untimed(n, x)) for n, x in b.members]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_fast_path_writes_the_same_bytes_as_python_docx(index, tmp_path):
+    report = reports()[index]
+    plain, fast = tmp_path / "plain.docx", tmp_path / "fast.docx"
+    save_docx(build_document(report), plain)
+    doc = render_docx(report)
+    assert isinstance(doc, docx_base.PackagedDocx)  # the fast path was taken
+    save_docx(doc, fast)
+    assert members(fast) == members(plain)
+    assert edited_reason(fast) is None  # its stamp is recognised: --force is not needed
+
+
+def test_the_cache_on_disk_gives_the_same_package(own_cache):
+    built = docx_base.prepared()
+    [cached] = own_cache.glob("docx-base-*.bin")
+    docx_base.forget()
+    assert docx_base.prepared() == built
+    assert same(built, docx_base.build())
+    assert cached.stat().st_mode & 0o777 == 0o600
+    assert own_cache.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_tampered_cache_is_not_used(own_cache):
+    docx_base.prepared()
+    [cached] = own_cache.glob("docx-base-*.bin")
+    header, _, body = cached.read_bytes().partition(b"\n")
+    # the same header (key and hash), other content
+    cached.write_bytes(header + b"\n" + body[:-1] + bytes([body[-1] ^ 1]))
+    docx_base.forget()
+    assert docx_base._load(docx_base.cache_key()) is None
+    assert same(docx_base.prepared(), docx_base.build())
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_cache_others_can_write_is_not_used(own_cache):
+    docx_base.prepared()
+    os.chmod(own_cache, 0o777)
+    assert docx_base._load(docx_base.cache_key()) is None
+    os.chmod(own_cache, 0o700)
+    [cached] = own_cache.glob("docx-base-*.bin")
+    os.chmod(cached, 0o666)
+    assert docx_base._load(docx_base.cache_key()) is None
+
+
+def test_the_cache_key_follows_the_style_builders(monkeypatch, tmp_path):
+    key = docx_base.cache_key()
+    styles = tmp_path / "docx_styles.py"
+    styles.write_text((docx_base.HERE / "docx_styles.py").read_text() + "\n# changed\n")
+    monkeypatch.setattr(docx_base, "SOURCES", (*docx_base.SOURCES[:1], styles,
+                                               *docx_base.SOURCES[2:]))
+    assert docx_base.cache_key() != key
+
+
+def test_without_a_cache_folder_the_report_is_the_same(monkeypatch, tmp_path):
+    monkeypatch.setenv("MAKE_REPORT_CACHE", "off")
+    report = reports()[1]
+    save_docx(render_docx(report), tmp_path / "a.docx")
+    save_docx(build_document(report), tmp_path / "b.docx")
+    assert members(tmp_path / "a.docx") == members(tmp_path / "b.docx")
+
+
+def test_too_long_a_title_fails_the_same_way_on_both_paths():
+    report = reports()[2]
+    report.agency = "县" * 300
+    with pytest.raises(ValueError, match="255") as plain:
+        build_document(report)
+    with pytest.raises(ValueError, match="255") as fast:
+        render_docx(report)
+    assert str(plain.value) == str(fast.value)
+
+
+def test_building_a_report_loads_no_python_docx(tmp_path, own_cache):
+    report = consistent_report(FORMATS["2021"], seed=4, agency="某镇人民政府")
+    write_workbook(report.format, tmp_path / "wb.xlsx", report)
+    docx_base.prepared()  # the cache is warm, as after a first run
+    code = ("import sys\nfrom make_report.cli.main import main\n"
+            f"code = main([{str(tmp_path / 'wb.xlsx')!r}, '-o', {str(tmp_path / 'r.docx')!r}])\n"
+            "print(code, sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'docx', 'openpyxl', 'pydantic'}))")
+    env = {**os.environ, "MAKE_REPORT_CACHE": str(own_cache)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
+    assert edited_reason(tmp_path / "r.docx") is None
