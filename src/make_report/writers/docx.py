@@ -33,14 +33,15 @@ SIGNATURE_PT = 16
 
 def write_docx(report: Report, path: str | Path, *, templates: Path | None = None,
                reference_docx: Path | None = None,
-               where: Mapping[str, str] | None = None) -> None:
+               where: Mapping[str, str] | None = None, sealed: bool = True) -> None:
     """Write the report; a broken narrative template raises ``NarrativeError``.
 
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
+    ``sealed=False`` places the signature as for a report without a seal (GB/T 9704 7.3.5.2).
     """
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
-                         where=where)
+                         where=where, sealed=sealed)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file
 
 
@@ -90,6 +91,8 @@ class _Writer:
                     self.paragraph(text, "一级标题")
                 case ("heading2", text):
                     self.paragraph(text, "二级标题")
+                case ("heading3", text):
+                    self.paragraph(text, "三级标题")
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
