@@ -413,7 +413,7 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
         raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.pdf、.html、.htm、.mht、.txt)。")
     if progress is not None:
         progress(len(paths), None)
-    items = run_audit(paths, folder, (lambda item: progress(len(paths), item))
+    items = run_audit(paths, folder, check, (lambda item: progress(len(paths), item))
                       if progress is not None else None)
     write_audit_workbook(items, target)
     if page is not None:

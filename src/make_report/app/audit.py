@@ -8,26 +8,11 @@ Every report gets the same audit as ``check REPORT``; one unusable file is one l
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-CONSISTENT, INCONSISTENT, UNREADABLE = "一致", "不一致", "无法读取"
+from make_report.core.audit import CONSISTENT, INCONSISTENT, UNREADABLE, AuditItem
+
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".mht", ".mhtml")
-
-
-@dataclass
-class AuditItem:
-    file: str
-    verdict: str
-    agency: str = ""
-    year: int | None = None
-    format: str = ""
-    rules: dict[str, str] = field(default_factory=dict)
-    """Rule id -> 成立 / 不成立 / 无法判断."""
-    findings: list[dict] = field(default_factory=list)
-    """Each finding as ``check --json`` gives it (rule, severity, status, message …)."""
-    message: str = ""
-    """Why the report could not be read, or what keeps it from passing, in one sentence."""
 
 
 def find_reports(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
@@ -38,14 +23,14 @@ def find_reports(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
             and not p.name.startswith(("~$", ".")) and p.resolve() not in skip]
 
 
-def audit_one(path: Path, root: Path) -> AuditItem:
-    """Check one report; a file that cannot be read is a 无法读取 line with its sentence."""
-    from make_report import api
+def audit_one(path: Path, root: Path, check: Callable) -> AuditItem:
+    """Check one report (``check``: the API's); a file that cannot be read is a 无法读取
+    line with its sentence."""
     from make_report.core.errors import InputError
 
     name = str(path.relative_to(root))
     try:
-        result = api.check(path)
+        result = check(path)
     except InputError as exc:
         return AuditItem(name, UNREADABLE, message=exc.message)
     except Exception as exc:  # a bug must not stop the other reports
@@ -70,11 +55,11 @@ def _reason(result, verdict: str) -> str:
     return failed[0].message if failed else ""
 
 
-def run_audit(paths: list[Path], root: Path,
+def run_audit(paths: list[Path], root: Path, check: Callable,
               progress: Callable[[AuditItem], None] | None = None) -> list[AuditItem]:
     items = []
     for path in paths:
-        item = audit_one(path, root)
+        item = audit_one(path, root, check)
         items.append(item)
         if progress:
             progress(item)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from make_report.app.audit import CONSISTENT, INCONSISTENT, UNREADABLE, AuditItem, all_consistent
+from make_report.app.audit import all_consistent
 from make_report.cli.console import make_console
+from make_report.core.audit import CONSISTENT, INCONSISTENT, UNREADABLE, AuditItem
 
 STYLE = {CONSISTENT: "green", INCONSISTENT: "red", UNREADABLE: "yellow"}
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from statistics import median
 
 from make_report.core.errors import InputError
-from make_report.importer.source import Line, Source, looks_wrapped
 from make_report.importer.text import is_number
 
 MAX_PAGES = 300
@@ -65,13 +64,16 @@ class PdfLine:
         return " ".join(t for _, t in self.cells)
 
 
-def pdf_source(path: Path) -> Source:
+Row = tuple[tuple[str, ...], str]
+"""A line as (cells, kind): kind "grid" for a table row, "text" otherwise."""
+
+
+def pdf_lines(path: Path) -> list[Row]:
     """The lines of a PDF report; a PDF without a text layer is one Chinese sentence."""
     chars = _chars(path)
     if not any(c.text.strip() for c in chars):
         raise InputError(SCANNED.format(name=path.name))
-    lines = _rows(_lines(chars))
-    return Source(tuple(lines), wrapped=looks_wrapped([x for x in lines if x.kind == "text"]))
+    return _rows(_lines(chars))
 
 
 def _chars(path: Path) -> list[Char]:
@@ -135,30 +137,37 @@ def _lines(chars: list[Char]) -> list[PdfLine]:
     return out
 
 
-def _rows(lines: list[PdfLine]) -> list[Line]:
+def _rows(lines: list[PdfLine]) -> list[Row]:
     """Table rows (lines with numbers, beside label cells) as grid lines with the label
     lines around them; any other line as text."""
-    from make_report.importer.document import heading_of
-
     rows = [i for i, line in enumerate(lines) if _is_row(line)]
     owner: dict[int, int] = {}
     for i, line in enumerate(lines):
-        if i in rows or "。" in line.text or heading_of(Line((line.text,))):
+        if i in rows or "。" in line.text or _is_heading(line.text):
             continue
         near = [r for r in rows if abs(lines[r].y - line.y) <= REACH * 1.5 * line.size
                 and _between(lines, i, r)]
         if near:
             owner[i] = min(near, key=lambda r: (abs(lines[r].y - line.y), r))
-    out: list[Line] = []
+    out: list[Row] = []
     for i, line in enumerate(lines):
         if i in owner:
             continue
         if i in set(rows):
             parts = [lines[k] for k in sorted([*(k for k, r in owner.items() if r == i), i])]
-            out.append(Line((*_label_columns(parts), *line.numbers), "grid"))
+            out.append(((*_label_columns(parts), *line.numbers), "grid"))
         else:
-            out.append(Line((line.text,)))
+            out.append(((line.text,), "text"))
     return out
+
+
+def _is_heading(text: str) -> bool:
+    """A section heading (三、收到和处理政府信息公开申请情况) never belongs to a table row."""
+    from make_report.formats import FORMATS
+    from make_report.importer.text import norm
+
+    text = norm(text)
+    return any(text.startswith(norm(s.title)) for f in FORMATS.values() for s in f.sections)
 
 
 def _is_row(line: PdfLine) -> bool:

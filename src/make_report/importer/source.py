@@ -101,9 +101,10 @@ def _read_lines(path: Path, suffix: str) -> Source:
         sniff_docx(path)
         return Source(tuple(docx_lines(path)), wrapped=False)
     if suffix == ".pdf":
-        from make_report.importer.pdf import pdf_source
+        from make_report.importer.pdf import pdf_lines
 
-        return pdf_source(path)
+        lines = [Line(cells, kind) for cells, kind in pdf_lines(path)]  # type: ignore[arg-type]
+        return Source(tuple(lines), wrapped=looks_wrapped([x for x in lines if x.kind == "text"]))
     if suffix in (".mht", ".mhtml"):
         text = mht_html(path)
         suffix = ".html"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from make_report.app.audit import CONSISTENT, INCONSISTENT, AuditItem
+from make_report.core.audit import CONSISTENT, INCONSISTENT, AuditItem
 from make_report.writers.atomic import write_text
 from make_report.writers.audit_xlsx import MAIN_HEADERS, finding_line, rules_line
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.app.audit import CONSISTENT, INCONSISTENT, AuditItem
+from make_report.core.audit import CONSISTENT, INCONSISTENT, AuditItem
 from make_report.core.findings import SEVERITY_ZH
 from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
