@@ -27,7 +27,7 @@ def city(tmp_path):
     wrong.values["review_litigation.review.4"] += 2
     (folder / "丙县.txt").write_text(published_text(wrong), encoding="utf-8")
     cut = published_text(_report(4, "丁县人民政府")).split("\n")
-    cut = cut[: next(i for i, x in enumerate(cut) if x.startswith("(七)总计"))]
+    cut = cut[: next(i for i, x in enumerate(cut) if x.startswith(("(七)总计", "（七）总计")))]
     (folder / "丁县.txt").write_text("\n".join(cut), encoding="utf-8")
     (folder / "戊县.docx").write_bytes(b"not a document")
     return folder

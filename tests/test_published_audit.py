@@ -50,20 +50,20 @@ def _replace_cell(line: str, value: str, at: int = 2) -> str:
 
 REVIEW = "四、政府信息公开行政复议、行政诉讼情况"
 PROBLEMS = "五、存在的主要问题及改进情况"
-TOTAL = "(七)总计"
+TOTAL = "（七）总计"
 
 # (case, damage, the table and words the sentence must name)
 DAMAGED = [
     ("table 四 missing", lambda ls: _drop_section(ls, REVIEW, PROBLEMS), "表四 整张表未能读出"),
     ("a total row one cell short", lambda ls: _edit_row(ls, TOTAL, _cut_last_cell),
-     "表三 “(七)总计”"),
+     "表三 “（七）总计”"),
     ("a cell that is not a number", lambda ls: _edit_row(ls, "规章", lambda s: _replace_cell(s, "某", 1)),
      "表二 “规章”"),
     ("a blank cell", lambda ls: _edit_row(ls, "行政处罚", lambda s: _replace_cell(s, "—", 1)),
      "表二 “行政处罚”"),
-    ("the page cut off inside table 三", lambda ls: ls[: ls.index("(七)总计\t" + ls[
+    ("the page cut off inside table 三", lambda ls: ls[: ls.index(TOTAL + "\t" + ls[
         next(i for i, x in enumerate(ls) if x.startswith(TOTAL))].split("\t", 1)[1])],
-     "表三 “(七)总计”、“四、结转下年度继续办理”"),
+     "表三 “（七）总计”、“四、结转下年度继续办理”"),
     ("numbers of table 二 deleted", lambda ls: [
         "\t".join(c for c in x.split("\t") if not c.replace(".", "").isdigit())
         if x.startswith(("规章", "行政规范性文件")) else x for x in ls], "表二 “规章”、“行政规范性文件”"),
