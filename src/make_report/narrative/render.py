@@ -24,6 +24,7 @@ from jinja2.utils import Namespace, generate_lorem_ipsum
 
 from make_report.core.model import Report, format_value
 from make_report.narrative.names import NameList, Names, chinese_tables, english_tables
+from make_report.narrative.placeholders import NotPrintable, printable
 
 PACKAGE_TEMPLATES = Path(__file__).parents[1] / "templates"
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -332,7 +333,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def _light_output(value: object) -> object:
-    _light(value)
+    _light(printable(value))
     return value
 
 
@@ -373,6 +374,8 @@ def render_text(source: str, report: Report | Mapping, where: str) -> str:
         raise NarrativeError(_unknown(where, exc, ctx)) from None
     except SecurityError as exc:
         raise NarrativeError(f"{where} 模板中有不允许的操作:{_security(exc)}") from None
+    except NotPrintable as exc:
+        raise NarrativeError(f"{where} {exc.message}") from None
     except Exception as exc:  # MemoryError, RecursionError too: one sentence, never a crash
         raise NarrativeError(f"{where} 模板无法计算:{_runtime(exc)}") from None
 

@@ -1,0 +1,113 @@
+"""“检查通过” means the report is right: what check passes is what the report shows (issue 10)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from make_report import api
+from make_report.cli.main import main
+from make_report.core.model import Entry, format_value
+from make_report.core.synthetic import consistent_report
+from make_report.formats import FORMATS
+from make_report.narrative.names import NameList, Names
+from make_report.narrative.parts import report_parts
+from make_report.narrative.render import NarrativeError, render_context
+from make_report.writers.xlsx_template import write_workbook
+
+# ------------------------------------------------------------ 1. placeholders print one value
+
+
+def _paths(level: object, expr: str, depth: int = 0):
+    """Every name the narrative offers, at every depth, as the expression a clerk would type."""
+    yield expr, level
+    if depth > 4:
+        return
+    if isinstance(level, Names):
+        for key, value in level.items():
+            name = str(key)
+            sub = (f"{expr}.{name}" if expr else name) if name.isidentifier() \
+                else f'{expr}["{name}"]'
+            yield from _paths(value, sub, depth + 1)
+    elif isinstance(level, NameList):
+        for i, value in enumerate(level):
+            yield from _paths(value, f"{expr}[{i}]", depth + 1)
+
+
+def _offered(fmt_id: str) -> list[tuple[str, str]]:
+    report = consistent_report(FORMATS[fmt_id], seed=3)
+    return [(fmt_id, expr) for expr, _ in _paths(render_context(report), "") if expr]
+
+
+OFFERED = _offered("2021") + _offered("2019")
+PLACES = ["lead", "contact", "overview"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.sampled_from(OFFERED), st.sampled_from(PLACES))
+def test_every_name_prints_plain_text_or_is_a_j1_error(offered, place):
+    fmt_id, expr = offered
+    report = consistent_report(FORMATS[fmt_id], seed=3)
+    value = dict(_paths(render_context(report), ""))[expr]
+    text = f"全年{{{{ {expr} }}}}件"
+    if place == "overview":
+        report.narrative["overview"] = [Entry(None, [text])]
+    else:
+        setattr(report, place, text)
+    findings = api.template_findings(report, {})
+    try:
+        shown = [p[1] for p in report_parts(report) if p[0] == "paragraph"]
+    except NarrativeError as exc:
+        assert [f.rule for f in findings] == ["J1"], expr
+        assert findings[0].severity == "error"
+        assert findings[0].message.endswith(exc.message.split(" ", 1)[1])
+        assert not isinstance(value, int | Decimal | str) or isinstance(value, bool)
+        return
+    assert findings == [], expr
+    assert isinstance(value, int | Decimal | str) and not isinstance(value, bool), expr
+    assert f"全年{format_value(value)}件" in shown
+
+
+@pytest.fixture
+def lead_workbook(tmp_path):
+    def make(lead: str):
+        report = consistent_report(FORMATS["2021"], seed=5, agency="某县人民政府")
+        report.lead = lead
+        path = tmp_path / "填好的.xlsx"
+        write_workbook(report.format, path, report)
+        return path
+    return make
+
+
+def test_a_row_left_without_its_column_fails_check_and_build(lead_workbook, capsys, tmp_path):
+    path = lead_workbook("全年新收申请{{ 依申请.本年新收 }}件。")
+    assert main(["check", str(path), "--json"]) == 1
+    shown = json.loads(capsys.readouterr().out)["findings"]
+    j1 = [f["message"] for f in shown if f["rule"] == "J1"]
+    assert len(j1) == 1 and "依申请.本年新收" in j1[0]
+    assert "请写明列" in j1[0] and "{{ 依申请.本年新收.总计 }}" in j1[0]
+    result = api.check(path)
+    j1 = [f for f in result.findings if f.rule == "J1"]
+    assert len(j1) == 1 and j1[0].sheet and j1[0].cells
+    assert main([str(path), "-o", str(tmp_path / "报告.docx")]) == 1
+    assert not (tmp_path / "报告.docx").exists()
+
+
+@pytest.mark.parametrize(("source", "fragment"), [
+    ("{{ 依申请 }}", "是一整张表"),
+    ("{{ applications.new_received }}", "{{ applications.new_received[6] }}"),
+    ("{{ values }}", 'values["'),
+    ("{{ 依申请.本年新收.总计 > 3 }}", "判断"),
+    ("{{ [1, 2] }}", "一组数据"),
+    ("{{ none }}", "空值"),
+])
+def test_program_data_is_named_not_printed(source, fragment):
+    report = consistent_report(FORMATS["2021"], seed=5)
+    report.lead = source
+    findings = api.template_findings(report, {})
+    assert [f.rule for f in findings] == ["J1"]
+    assert fragment in findings[0].message
