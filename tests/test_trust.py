@@ -111,3 +111,34 @@ def test_program_data_is_named_not_printed(source, fragment):
     findings = api.template_findings(report, {})
     assert [f.rule for f in findings] == ["J1"]
     assert fragment in findings[0].message
+
+
+# ------------------------------------------------------- 5. --previous of another agency
+
+
+def test_previous_report_of_another_agency_is_a_y0_warning_not_a_comparison(tmp_path):
+    fmt = FORMATS["2021"]
+    this = consistent_report(fmt, seed=4, agency="甲县人民政府")
+    this.year = 2024
+    other = consistent_report(fmt, seed=9, agency="乙县人民政府")
+    other.year = 2023
+    write_workbook(fmt, tmp_path / "甲.xlsx", this)
+    write_workbook(fmt, tmp_path / "乙.xlsx", other)
+    result = api.check(tmp_path / "甲.xlsx", previous=tmp_path / "乙.xlsx")
+    years = [(f.rule, f.severity, f.message) for f in result.findings if f.rule.startswith("Y")]
+    assert years == [("Y0", "warning", "乙.xlsx 是“乙县人民政府”的报告,本报告是“甲县人民政府”的,"
+                                       "不是同一机关,未做跨年度检查")]
+    assert result.valid  # carried-over counts of another agency are not this one's errors
+
+
+def test_previous_report_of_the_same_agency_is_compared(tmp_path):
+    fmt = FORMATS["2021"]
+    this = consistent_report(fmt, seed=4, agency="甲县人民政府")
+    this.year = 2024
+    last = consistent_report(fmt, seed=9, agency=" 甲县人民政府")
+    last.year = 2023
+    write_workbook(fmt, tmp_path / "今年.xlsx", this)
+    write_workbook(fmt, tmp_path / "去年.xlsx", last)
+    result = api.check(tmp_path / "今年.xlsx", previous=tmp_path / "去年.xlsx")
+    rules = {f.rule for f in result.findings}
+    assert "Y0" not in rules and "Y1" in rules

@@ -17,6 +17,7 @@ from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
 from make_report.formats import UnknownFormat, format_for_year, get_format
 from make_report.readers.xlsx import ReadResult, read_workbook
+from make_report.rules import finding
 
 
 @dataclass
@@ -78,14 +79,25 @@ def check(path: str | Path, format_id: str | None = None,
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
-        if last.report.year != result.report.year - 1:
-            result.findings.add(Finding(
-                "Y0", "warning",
-                f"{Path(previous).name} 是{last.report.year}年的报告,不是本报告({result.report.year}年)"
-                "的上一年,未做跨年度检查"))
-        result.findings.extend(check_years(result.report, last.report, result.cells,
-                                           unknown=unknown))
+        mismatch = previous_mismatch(result.report, last.report, Path(previous).name)
+        if mismatch:
+            result.findings.add(finding("Y0", problem=mismatch))
+        else:
+            result.findings.extend(check_years(result.report, last.report, result.cells,
+                                               unknown=unknown))
     return CheckResult(result.report, result.findings, result.cells, path)
+
+
+def previous_mismatch(report: Report, last: Report, name: str) -> str | None:
+    """Why ``last`` is not this agency's report of the year before (None if it is)."""
+    if last.year != report.year - 1:
+        return (f"{name} 是{last.year}年的报告,不是本报告({report.year}年)的上一年,"
+                "未做跨年度检查")
+    this, that = ("".join(a.split()) for a in (report.agency, last.agency))
+    if this and that and this != that:
+        return (f"{name} 是“{last.agency.strip()}”的报告,本报告是“{report.agency.strip()}”的,"
+                "不是同一机关,未做跨年度检查")
+    return None
 
 
 def import_published(path: str | Path, output: str | Path, *, force: bool = False,
