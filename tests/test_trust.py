@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import require_soffice
 from make_report import api
 from make_report.cli.main import main
+from make_report.core.layout import STATUS_ROW, workbook_layout
 from make_report.core.model import Entry, format_value
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
@@ -142,3 +146,79 @@ def test_previous_report_of_the_same_agency_is_compared(tmp_path):
     result = api.check(tmp_path / "今年.xlsx", previous=tmp_path / "去年.xlsx")
     rules = {f.rule for f in result.findings}
     assert "Y0" not in rules and "Y1" in rules
+
+
+# ------------------------------------ 4. the workbook's live checks and `check` agree
+
+
+def _part_cells(fmt):
+    """Input cells (not totals) of table 三 whose value in the sample report is not 0 / is 0."""
+    report = consistent_report(fmt, seed=11)
+    ts = workbook_layout(fmt).tables["applications"]
+    inputs = [(k, a) for k, a in ts.cells.items() if k not in ts.formulas]
+    nonzero = [(k, a) for k, a in inputs if report.values[k]]
+    zero = [(k, a) for k, a in inputs if not report.values[k]]
+    return report, ts, nonzero, zero
+
+
+TEXT_CASES = [  # what is typed, into a cell whose number is / is not 0, and check's verdict
+    ("same number as text", lambda v: str(v), True, False),
+    ("full-width digits", lambda v: str(v).translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}),
+     True, False),
+    ("a word", lambda v: "六件", True, False),
+    ("无 for nothing", lambda v: "无", False, True),
+    ("a dash for nothing", lambda v: " - ", False, True),
+    ("a number", lambda v: v, True, True),
+]
+
+
+def test_workbook_checks_and_check_agree_after_libreoffice_recalculates(tmp_path):
+    soffice = require_soffice()
+    fmt = FORMATS["2021"]
+    report, ts, nonzero, zero = _part_cells(fmt)
+    sources = []
+    for i, (_, typed, in_nonzero, _) in enumerate(TEXT_CASES):
+        key, address = (nonzero if in_nonzero else zero)[i]
+        path = tmp_path / f"case{i}.xlsx"
+        write_workbook(fmt, path, report)
+        wb = openpyxl.load_workbook(path)
+        wb[ts.name][address].value = typed(report.values[key])
+        wb.save(path)
+        sources.append(path)
+    out = tmp_path / "lo"
+    run = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                          "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
+                          *map(str, sources)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    for (case, _, _, passes), source in zip(TEXT_CASES, sources, strict=True):
+        result = api.check(source)
+        sheets = openpyxl.load_workbook(out / source.name, data_only=True)
+        status = {ws.title: ws.cell(STATUS_ROW, 1).value for ws in sheets.worksheets
+                  if ws.title in {t.name for t in _tables(fmt)}}
+        sheet_ok = all("不一致" not in (s or "") for s in status.values())
+        assert sheet_ok == result.valid == passes, (case, status, result.findings.errors)
+        computed = sheets[ts.name]
+        for key in ts.formulas:  # every total the sheet shows is the one the report prints
+            assert computed[ts.cells[key]].value == result.report.values[key], (case, key)
+        if not passes:
+            assert "个格子填的是文字而不是数字" in status[ts.name], case
+
+
+def _tables(fmt):
+    return workbook_layout(fmt).tables.values()
+
+
+def test_a_number_typed_as_text_is_refused_by_check_naming_its_cell(tmp_path):
+    fmt = FORMATS["2021"]
+    report, ts, nonzero, _ = _part_cells(fmt)
+    key, address = nonzero[0]
+    path = tmp_path / "文本数字.xlsx"
+    write_workbook(fmt, path, report)
+    wb = openpyxl.load_workbook(path)
+    wb[ts.name][address].value = str(report.values[key])
+    wb.save(path)
+    result = api.check(path)
+    x1 = [f for f in result.findings if f.rule == "X1"]
+    assert len(x1) == 1 and not result.valid
+    assert x1[0].cells == (address,) and x1[0].message.startswith(f"{ts.name}!{address} ")
+    assert f"是文本“{report.values[key]}”,不是数字" in x1[0].message

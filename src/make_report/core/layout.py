@@ -157,10 +157,12 @@ def _col_of(address: str) -> str:
 
 
 def _sum(addresses: list[str]) -> str:
-    """A compact sum formula: SUM(D8:I8) for a contiguous run, else D8+D9."""
+    """A compact sum formula: SUM(D8:I8) for a contiguous run, else SUM(D8,D9). Always SUM,
+    never D8+D9: SUM counts a number typed as text as 0 (as the reader does, rule X1),
+    where ``+`` would count it, so the totals and every check read a cell the same way."""
     if len(addresses) > 2 and _contiguous(addresses):
         return f"SUM({addresses[0]}:{addresses[-1]})"
-    return "+".join(addresses)
+    return f"SUM({','.join(addresses)})"
 
 
 def _contiguous(addresses: list[str]) -> bool:
@@ -172,3 +174,28 @@ def _contiguous(addresses: list[str]) -> bool:
     if len(set(cols)) == 1:
         return rows == list(range(rows[0], rows[0] + len(rows)))
     return False
+
+
+def cell_boxes(addresses: list[str]) -> list[str]:
+    """The fewest rectangles (D8:J12) covering exactly ``addresses``: runs along each row,
+    merged down while the next row's run spans the same columns."""
+    rows: dict[int, list[int]] = {}
+    for address in addresses:
+        col, row = split_address(address)
+        rows.setdefault(row, []).append(col)
+    runs: list[list[int]] = []  # [first row, last row, first col, last col]
+    for row in sorted(rows):
+        cols = sorted(set(rows[row]))
+        start = prev = cols[0]
+        for col in [*cols[1:], None]:
+            if col is not None and col == prev + 1:
+                prev = col
+                continue
+            above = next((r for r in runs if r[1] == row - 1 and r[2:] == [start, prev]), None)
+            if above:
+                above[1] = row
+            else:
+                runs.append([row, row, start, prev])
+            if col is not None:
+                start = prev = col
+    return [f"{coord(r[0], r[2])}:{coord(r[1], r[3])}" for r in runs]

@@ -29,6 +29,7 @@ from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_for
 from make_report.readers import cells as cellparse
 from make_report.readers.formula import FormulaError, Unsupported, evaluate
 from make_report.readers.sniff import sniff_workbook
+from make_report.rules import finding
 
 
 @dataclass
@@ -244,6 +245,11 @@ class _Reader:
             out[f.key] = parsed.value
             if parsed.severity == "info":
                 blanks.append(address)
+            elif parsed.text_number:
+                self.findings.add(finding("X1", f"{ts.name}!{address} {f.label}", sheet=ts.name,
+                                          cells=(address,), table=f.table, row=f.row,
+                                          column=f.column_index, fields=(f.key,),
+                                          found=parsed.problem))
             elif parsed.severity:
                 self._add("N1", parsed.severity, ts.name, address, f"{f.label} {parsed.problem}",
                           table=f.table, row=f.row, column=f.column_index, fields=(f.key,))
@@ -294,10 +300,9 @@ class _Reader:
             value = ws[ref].value
             if isinstance(value, str) and value.startswith("="):
                 return self._formula(ws, ref, seen | {address})
-            if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-                return Decimal(0)  # like Excel's SUM; the cell itself is reported on its own
-            text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
-            return Decimal(text) if cellparse.NUMBER.fullmatch(text) else Decimal(0)
+            if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                return Decimal(0)  # text too, like Excel's SUM and the workbook's checks
+            return Decimal(str(value))
 
         return evaluate(formula, lookup)
 
