@@ -222,3 +222,76 @@ def test_a_number_typed_as_text_is_refused_by_check_naming_its_cell(tmp_path):
     assert len(x1) == 1 and not result.valid
     assert x1[0].cells == (address,) and x1[0].message.startswith(f"{ts.name}!{address} ")
     assert f"是文本“{report.values[key]}”,不是数字" in x1[0].message
+
+
+# ------------------------------------- 2. summary: no double counting, no mixed years
+
+
+def _summary_folder(tmp_path):
+    import os
+
+    fmt = FORMATS["2021"]
+    folder = tmp_path / "收件"
+    (folder / "乡镇").mkdir(parents=True)
+    reports = {}
+    for name, seed, agency, year in [("甲县.xlsx", 1, "甲县人民政府", 2024),
+                                     ("乡镇/甲县(改).xlsx", 2, "甲县人民政府", 2024),
+                                     ("乡镇/乙镇.xlsx", 3, "乙镇人民政府", 2024),
+                                     ("乙镇2023.xlsx", 4, "乙镇人民政府", 2023)]:
+        report = consistent_report(fmt, seed=seed, agency=agency)
+        report.year = year
+        write_workbook(fmt, folder / name, report)
+        reports[name] = report
+    os.utime(folder / "甲县.xlsx", (1_700_000_000, 1_700_000_000))
+    os.utime(folder / "乡镇/甲县(改).xlsx", (1_700_001_000, 1_700_001_000))
+    return folder, reports
+
+
+def test_summary_counts_an_agency_once_and_never_adds_years(tmp_path, capsys):
+    from make_report.app.summary import KEY_FIGURES, figure_value
+    from make_report.core.grid import table_grid
+
+    folder, reports = _summary_folder(tmp_path)
+    out = tmp_path / "汇总.xlsx"
+    assert main(["summary", str(folder), "-o", str(out)]) == 0
+    said = capsys.readouterr().err
+    assert ("注意:甲县.xlsx 与 乡镇/甲县(改).xlsx 都是“甲县人民政府”2024年的报告;"
+            "只汇总了 乡镇/甲县(改).xlsx(它的修改时间较新),本文件未计入汇总") in said
+    book = openpyxl.load_workbook(out)
+    main_sheet = book["汇总"]
+    files = [main_sheet.cell(r, 1).value for r in range(2, 6)]
+    assert sorted(files) == sorted(reports), "文件 is the path below the folder"
+    status = {main_sheet.cell(r, 1).value: main_sheet.cell(r, 5 + len(KEY_FIGURES)).value
+              for r in range(2, 6)}
+    assert status["甲县.xlsx"] == "重复,未汇总"
+    left_out = [tuple(c.value for c in row) for row in book["未纳入汇总"].iter_rows(min_row=2)]
+    assert [r[0] for r in left_out] == ["甲县.xlsx"] and "乡镇/甲县(改).xlsx" in left_out[0][3]
+    # totals: one line per year, each over that year's counted files only
+    counted = {2024: ["乡镇/甲县(改).xlsx", "乡镇/乙镇.xlsx"], 2023: ["乙镇2023.xlsx"]}
+    for line, year in ((6, 2024), (7, 2023)):
+        assert main_sheet.cell(line, 1).value == f"{year}年合计(仅含检查通过的{len(counted[year])}个文件)"
+        figure = KEY_FIGURES[0]
+        assert main_sheet.cell(line, 5).value == sum(
+            figure_value(reports[n], figure) for n in counted[year])
+    # table 三: one roll-up per year, never 2023 + 2024
+    ws = book["表三汇总"]
+    heads = [c.row for c in ws["A"] if isinstance(c.value, str) and "个文件,报告年度" in c.value]
+    assert [ws.cell(r, 1).value.rsplit(" ", 1)[1] for r in heads] == ["2024", "2023"]
+    total = next(c for c in table_grid(FORMATS["2021"].table("applications")).cells
+                 if c.field == "applications.new_received.6")
+    for head, year in zip(heads, (2024, 2023), strict=True):
+        got = ws.cell(head + 1 + total.row, 1 + total.col).value
+        assert got == sum(reports[n].value(total.field) for n in counted[year])
+
+
+def test_a_duplicate_that_fails_its_checks_gives_way_to_the_one_that_passes(tmp_path):
+    from make_report.app.summary import collect
+
+    folder, reports = _summary_folder(tmp_path)
+    broken = reports["乡镇/甲县(改).xlsx"]
+    broken.values["applications.granted.6"] += 1
+    write_workbook(broken.format, folder / "乡镇/甲县(改).xlsx", broken)
+    items = {i.source: i for i in collect(sorted(folder.rglob("*.xlsx")), root=folder)}
+    assert items["甲县.xlsx"].included
+    assert items["乡镇/甲县(改).xlsx"].status == "duplicate"
+    assert "(它检查通过)" in items["乡镇/甲县(改).xlsx"].reason

@@ -217,7 +217,8 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
     if not folder.is_dir():
         raise InputError(f"{folder}:文件夹不存在。")
     target = new_output(output, ".xlsx", [], force)
-    items = collect(p for p in find_workbooks(folder) if p.resolve() != target.resolve())
+    items = collect((p for p in find_workbooks(folder) if p.resolve() != target.resolve()),
+                    root=folder)
     write_summary(items, target)
     return items
 

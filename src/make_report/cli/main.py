@@ -160,8 +160,11 @@ def summary(
 
     items = api.summary(folder, output, force=force)
     included = sum(1 for i in items if i.included)
+    for item in items:
+        if item.duplicate is not None:
+            _say(f"注意:{item.duplicate.message}")
     _say(f"已生成汇总表:{output}(共 {len(items)} 个文件,{included} 个纳入汇总)")
-    raise typer.Exit(0 if included == len(items) else 1)
+    raise typer.Exit(0 if all(i.included or i.duplicate for i in items) else 1)
 
 
 @app.command("import")
