@@ -295,3 +295,130 @@ def test_a_duplicate_that_fails_its_checks_gives_way_to_the_one_that_passes(tmp_
     assert items["甲县.xlsx"].included
     assert items["乡镇/甲县(改).xlsx"].status == "duplicate"
     assert "(它检查通过)" in items["乡镇/甲县(改).xlsx"].reason
+
+
+# ------------------------------------------------ 3. the first page reads like a report
+
+
+def _first_page_workbook(tmp_path, lead="", contact="", date=None):
+    report = consistent_report(FORMATS["2021"], seed=6, agency="某县人民政府")
+    report.lead, report.contact, report.date = lead, contact, date
+    path = tmp_path / "首页.xlsx"
+    write_workbook(report.format, path, report)
+    return path
+
+
+def _paragraphs(path):
+    import docx
+
+    return [p.text for p in docx.Document(path).paragraphs if p.text.strip()]
+
+
+def test_blank_lead_office_and_phone_and_blank_date_make_a_real_first_page(tmp_path):
+    path = _first_page_workbook(tmp_path, contact="县政府办公室，电话：0931-8212345")
+    out = tmp_path / "报告.docx"
+    assert main([str(path), "-o", str(out)]) == 0
+    texts = _paragraphs(out)
+    assert texts[0].replace("\n", "") == "某县人民政府2024年政府信息公开工作年度报告"
+    assert texts[1].startswith("本报告根据《中华人民共和国政府信息公开条例》")
+    assert "统计期限自2024年1月1日起至2024年12月31日止。" in texts[1]
+    assert texts[2] == "如对本报告有疑问，请与县政府办公室联系（电话：0931-8212345）。"
+    assert texts[-2:] == ["某县人民政府", "____年__月__日"]
+    x3 = [f for f in api.check(path).findings if f.rule == "X3"]
+    assert [(f.severity, f.sheet, f.cells) for f in x3] == [("warning", "基本信息", ("B7",))]
+    assert "正式公文应有成文日期" in x3[0].message
+
+
+def test_a_written_lead_contact_and_date_are_kept_as_written(tmp_path):
+    import datetime as dt
+
+    contact = "如对本报告有疑问，请与县政府办公室联系（地址：某路1号，电话：0931-8212345）。"
+    path = _first_page_workbook(tmp_path, lead="本报告由县政府办公室编制。", contact=contact,
+                                date=dt.date(2025, 1, 20))
+    out = tmp_path / "报告.docx"
+    assert main([str(path), "-o", str(out)]) == 0
+    texts = _paragraphs(out)
+    assert texts[1:3] == ["本报告由县政府办公室编制。", contact]
+    assert texts[-1] == "2025年1月20日"
+    assert not [f for f in api.check(path).findings if f.rule == "X3"]
+
+
+@pytest.mark.parametrize(("contact", "sentence"), [
+    ("县政府办公室 0931-8212345", "如对本报告有疑问，请与县政府办公室联系（电话：0931-8212345）。"),
+    ("办公室 13812345678", "如对本报告有疑问，请与办公室联系（电话：13812345678）。"),
+    ("联系电话：0931-8212345", "如对本报告有疑问，请来电咨询（电话：0931-8212345）。"),
+    ("县政府办公室 地址:某路1号 0931-8212345", None),
+    ("请发送电子邮件至 gk@example.cn", None),
+])
+def test_contact_becomes_the_standard_sentence_only_when_it_is_office_and_phone(contact, sentence):
+    report = consistent_report(FORMATS["2021"], seed=6)
+    report.contact = contact
+    shown = [p[1] for p in report_parts(report) if p[0] == "paragraph"]
+    assert shown[1] == (sentence or contact)
+
+
+# ------------------------------------------------------- 7. nothing lost with --force
+
+
+def test_force_keeps_a_hand_edited_report_beside_the_new_one(tmp_path, capsys):
+    import datetime as dt
+    import zipfile
+
+    path = _first_page_workbook(tmp_path, date=dt.date(2025, 1, 20))
+    out = tmp_path / "报告.docx"
+    assert main([str(path), "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:  # a clerk edits the report in Word
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        "某县人民政府".encode(), "某县人民政府(改)".encode(), 1)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    edited = out.read_bytes()
+    capsys.readouterr()
+    assert main([str(path), "-o", str(out), "--force"]) == 0
+    backup = tmp_path / "报告(已编辑备份).docx"
+    assert backup.read_bytes() == edited
+    assert out.read_bytes() != edited
+    assert f"已先另存为:{backup}" in capsys.readouterr().err
+    # a second --force keeps the first backup and adds another only if edited again
+    assert main([str(path), "-o", str(out), "--force"]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["报告(已编辑备份).docx", "报告.docx"]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".txt"])
+def test_building_from_a_published_report_asks_for_a_workbook(tmp_path, capsys, suffix):
+    source = tmp_path / f"去年的报告{suffix}"
+    source.write_bytes(b"whatever")
+    assert main([str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"无法处理:去年的报告{suffix}:这是已发布的报告,生成报告需要填好的工作簿(.xlsx)。")
+    assert f"make-report import 去年的报告{suffix} -o 工作簿.xlsx" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+
+
+# ------------------------------- 8. a new workbook carries the official second-level headings
+
+
+@pytest.mark.parametrize("year", [2024, 2020])
+def test_template_offers_the_formats_headings_under_each_narrative_section(tmp_path, year):
+    from make_report.core.layout import NARRATIVE_FIRST_ROW
+    from make_report.formats import format_for_year
+
+    path = tmp_path / "新.xlsx"
+    assert main(["template", "-o", str(path), "--agency", "某县人民政府", "--year", str(year)]) == 0
+    fmt = format_for_year(year)
+    book = openpyxl.load_workbook(path)
+    for section in fmt.narrative_sections:
+        ws = book[section.sheet]
+        headings = [ws.cell(NARRATIVE_FIRST_ROW + i, 1).value for i in range(len(section.topics))]
+        assert headings == list(section.topics), section.sheet
+    overview = next(s for s in fmt.sections if s.key == "overview").topics
+    assert [t[3:] for t in overview][0::4] == ["主动公开", "监督保障"]
+    # headings without paragraphs never reach the report; one filled paragraph does
+    ws = book[fmt.sections[0].sheet]
+    ws.cell(NARRATIVE_FIRST_ROW, 2).value = "本年度主动公开政府信息1200条。"
+    book.save(path)
+    report = api.read(path).report
+    assert [(e.heading, e.paragraphs) for e in report.narrative["overview"]] == [
+        (overview[0], ["本年度主动公开政府信息1200条。"])]

@@ -7,7 +7,7 @@ the input or the request cannot be used at all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,8 @@ def _narrative_texts(report: Report) -> list[tuple[str, str]]:
 class BuildResult:
     check: CheckResult
     outputs: list[Path]
+    backups: list[Path] = field(default_factory=list)
+    """Hand-edited reports ``--force`` replaced, each kept first as ``…(已编辑备份).docx``."""
 
     @property
     def written(self) -> bool:
@@ -156,11 +158,16 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
           previous: str | Path | None = None) -> BuildResult:
     """Check, then write the Word report (and HTML, PDF); with errors nothing is written
     unless ``force``."""
-    from make_report.app.output import check_target, default_output, save_docx
+    from make_report.app.output import check_target, default_output, keep_edited, save_docx
     from make_report.narrative.render import NarrativeError
     from make_report.writers.docx import build_document
 
     source = Path(path)
+    if source.suffix.lower() in PUBLISHED:
+        raise InputError(
+            f"{source.name}:这是已发布的报告,生成报告需要填好的工作簿(.xlsx)。请先用 "
+            f"make-report import {source.name} -o 工作簿.xlsx 把它导入为工作簿,核对后再生成;"
+            f"只想检查它,请用 make-report check {source.name}。")
     result = check(source, format_id, previous)
     if not result.valid and not force:
         return BuildResult(result, [])
@@ -180,6 +187,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     for wanted, suffix in extra:
         if wanted:
             check_target(target.with_suffix(suffix), source, force)
+    backups = [b for b in [keep_edited(target)] if b is not None] if force else []
     save_docx(doc, target)
     if html:
         from make_report.writers.html import write_html
@@ -191,7 +199,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
 
         convert_to_pdf([target], [target.with_suffix(".pdf")])
         outputs.append(target.with_suffix(".pdf"))
-    return BuildResult(result, outputs)
+    return BuildResult(result, outputs, backups)
 
 
 def export_to(path: str | Path, output: str | Path, *, format_id: str | None = None,

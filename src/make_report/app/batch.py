@@ -77,7 +77,8 @@ def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> Ba
         name, status, report.agency, report.year, report.format.id,
         len(check.findings.errors), len(check.findings.warnings),
         [str(p) for p in result.outputs],
-        check.findings.errors[0].message if check.findings.errors else "",
+        check.findings.errors[0].message if check.findings.errors else
+        "".join(f"原报告被编辑过,已另存为 {b.name}" for b in result.backups),
         [f.as_dict() for f in check.findings if f.severity == "error"],
     )
 

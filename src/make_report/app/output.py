@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import zipfile
 import zlib
 from pathlib import Path
@@ -102,6 +103,24 @@ def edited_reason(path: Path) -> str | None:
     if m.group(1).decode() != hashlib.sha256(body).hexdigest():
         return "该文件在生成后被编辑过"
     return None
+
+
+BACKUP_MARK = "(已编辑备份)"
+
+
+def keep_edited(target: Path) -> Path | None:
+    """Before ``--force`` replaces a .docx that was edited since the tool wrote it (or that
+    it never wrote), copy it beside itself as ``…(已编辑备份).docx``, so nothing typed into
+    it is lost; returns the copy, or None when there was nothing to keep."""
+    if not target.is_file() or edited_reason(target) is None:
+        return None
+    backup = target.with_name(f"{target.stem}{BACKUP_MARK}{target.suffix}")
+    number = 2
+    while backup.exists():
+        backup = target.with_name(f"{target.stem}{BACKUP_MARK[:-1]}{number}){target.suffix}")
+        number += 1
+    shutil.copy2(target, backup)
+    return backup
 
 
 def save_docx(doc, target: Path) -> None:

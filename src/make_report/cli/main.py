@@ -127,6 +127,8 @@ def build(
     shown = [f for f in result.check.findings if f.severity != "info"]
     if shown or not result.written:
         print_findings(result.check.findings, workbook.name)
+    for backup in result.backups:
+        _say(f"原有的同名报告在生成后被编辑过(或不是本工具生成的),已先另存为:{backup}")
     for path in result.outputs:
         _say(f"已生成:{path}")
     if not result.written:

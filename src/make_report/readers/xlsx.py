@@ -224,6 +224,8 @@ class _Reader:
             return raw
         text = unicodedata.normalize("NFKC", _text(raw))
         if not text:
+            self.findings.add(finding("X3", f"{ws.title}!{cell} 成文日期", sheet=ws.title,
+                                      cells=(cell,)))
             return None
         m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
         try:
