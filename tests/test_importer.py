@@ -55,22 +55,22 @@ AUDIT = {
 
 # What the import itself must say (rule, severity, words of the message).
 IMPORT_NOTES = {
-    "000_d12fae63e0bd492a.txt": [("I1", "warning", "2023年1226"), ("I2", "info", "自然人")],
-    "001_24548c9bc9871823.txt": [("I2", "info", "六、其他需要报告的事项")],
+    "000_d12fae63e0bd492a.txt": [("I1", "warning", "2023年1226"), ("I3", "info", "自然人")],
+    "001_24548c9bc9871823.txt": [("I3", "info", "六、其他需要报告的事项")],
     "003_23d160e7ec491542.txt": [("I2", "warning", "未找到标题")],
     "004_1cf59b4176a625ae.txt": [
         ("I1", "warning", "未经复议直接起诉·结果纠正 单元格为空白"),
         ("I1", "warning", "未经复议直接起诉·尚未审结 单元格为空白"),
-        ("I1", "warning", "多出的数字“1”"), ("I2", "info", "现行有效件数"),
+        ("I1", "warning", "多出的数字“1”"), ("I3", "info", "现行有效件数"),
         # 18 cells for 15: without the 3 blanks every group would add up; a person decides
         ("I2", "warning", "9 0 2 0 11 0 1 5 2 8 0 0 0 1 1,各组总计均与各项之和相符"),
     ],
-    "more/01_huaian_shi_2024.txt": [("I2", "info", "按官方表格的行序读取"),
+    "more/01_huaian_shi_2024.txt": [("I3", "info", "按官方表格的行序读取"),
                                     ("I2", "warning", "顺序错乱")],
     "more/02_hongze_qu_2023.txt": [("I2", "warning", "(六)其他处理"),
-                                   ("I2", "info", "2.其他法律行政止公开")],
+                                   ("I3", "info", "2.其他法律行政止公开")],
     "more/03_hongze_qu_2024.txt": [("I2", "warning", "(六)其他处理"),
-                                   ("I2", "info", "2.其他法律行政止公开")],
+                                   ("I3", "info", "2.其他法律行政止公开")],
 }
 
 

@@ -33,7 +33,7 @@ def edit(path, sheet, **cells):
 
 def problems(path):
     return [(f.rule, f.severity, f.cells, f.message) for f in api.check(path).findings
-            if f.rule in ("N1", "M1")]
+            if f.rule in ("N1", "N2", "M1", "M2")]
 
 
 def test_blank_template_reads_as_zeros_with_a_note(tmp_path):
@@ -41,7 +41,7 @@ def test_blank_template_reads_as_zeros_with_a_note(tmp_path):
     result = api.check(path)
     assert result.valid
     assert set(result.report.values.values()) == {0}
-    notes = [f for f in result.findings if f.rule == "blank"]
+    notes = [f for f in result.findings if f.rule == "B1"]
     assert {f.sheet for f in notes} == {"二、主动公开", SHEET, "四、复议诉讼"}
     assert all(f.severity == "info" for f in notes)
 
@@ -61,7 +61,7 @@ def test_number_typed_as_text_is_refused_as_the_sheet_counts_it_as_0(filled):
 def test_placeholder_words_read_as_zero_with_a_warning(tmp_path, word):
     path = api.template(tmp_path / "t.xlsx", agency="某局", year=2023)
     edit(path, SHEET, E12=word)
-    assert problems(path) == [("N1", "warning", ("E12",),
+    assert problems(path) == [("N2", "warning", ("E12",),
                                f"{SHEET}!E12 1.属于国家秘密·商业企业 填写了“{word}”,已按 0 读取")]
 
 

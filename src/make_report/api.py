@@ -60,9 +60,11 @@ def read(path: str | Path, format_id: str | None = None) -> ReadResult:
 
 
 def check(path: str | Path, format_id: str | None = None,
-          previous: str | Path | None = None) -> CheckResult:
+          previous: str | Path | None = None,
+          docx_template: str | Path | None = None) -> CheckResult:
     """Read, then run every rule; findings are cell-addressed for workbooks. A published
-    report is audited with its own labels; ``previous`` adds the cross-year rules."""
+    report is audited with its own labels; ``previous`` adds the cross-year rules;
+    ``docx_template`` checks an office's Word template against this report."""
     path = Path(path)
     if path.suffix.lower() in PUBLISHED:
         from make_report.importer import import_and_audit
@@ -79,24 +81,55 @@ def check(path: str | Path, format_id: str | None = None,
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
-        mismatch = previous_mismatch(result.report, last.report, Path(previous).name)
+        mismatch = previous_mismatch(result.report, last.report)
         if mismatch:
-            result.findings.add(finding("Y0", problem=mismatch))
+            result.findings.add(finding("Y0", Path(previous).name, problem=mismatch))
         else:
             result.findings.extend(check_years(result.report, last.report, result.cells,
                                                unknown=unknown))
+    if docx_template is not None:
+        _, found = fill_docx_template(result.report, docx_template, lay_out=False)
+        result.findings.extend(found)
     return CheckResult(result.report, result.findings, result.cells, path)
 
 
-def previous_mismatch(report: Report, last: Report, name: str) -> str | None:
-    """Why ``last`` is not this agency's report of the year before (None if it is)."""
+def fill_docx_template(report: Report, template: str | Path, *, templates: Path | None = None,
+                       where: dict[str, str] | None = None, lay_out: bool = True):
+    """An office's Word template filled with the report: ``(document, findings)``; the
+    document must not be saved when a finding is an error."""
+    import docx as python_docx
+
+    from make_report.importer.source import sniff_docx
+    from make_report.narrative.parts import report_parts
+    from make_report.writers.docx_template import fill
+
+    template = Path(template)
+    _require_file(template, "--docx-template")
+    if template.suffix.lower() != ".docx":
+        raise InputError(f"--docx-template {template.name}:Word 模板应是 .docx 文件"
+                         "(.dotx、.docm 或 .doc 请在 Word 中另存为 .docx)。")
+    sniff_docx(template)
+    try:
+        doc = python_docx.Document(str(template))
+    except Exception:  # python-docx: a .dotx/.docm content type, a part missing
+        raise InputError(f"--docx-template {template.name}:无法作为 Word 文档打开,"
+                         "请在 Word 或 WPS 中另存为 .docx 后再试。") from None
+    parts = list(report_parts(report, templates=templates, where=where))
+    return doc, fill(doc, report, template.name, parts, lay_out_parts=lay_out)
+
+
+def _require_file(path: Path, option: str) -> None:
+    if not path.is_file():
+        raise InputError(f"{option} {path.name}:找不到该文件。")
+
+
+def previous_mismatch(report: Report, last: Report) -> str | None:
+    """Why ``last`` is not this agency's report of the year before (None if it is): rule Y0."""
     if last.year != report.year - 1:
-        return (f"{name} 是{last.year}年的报告,不是本报告({report.year}年)的上一年,"
-                "未做跨年度检查")
+        return f"是{last.year}年的报告,不是本报告({report.year}年)的上一年"
     this, that = ("".join(a.split()) for a in (report.agency, last.agency))
     if this and that and this != that:
-        return (f"{name} 是“{last.agency.strip()}”的报告,本报告是“{report.agency.strip()}”的,"
-                "不是同一机关,未做跨年度检查")
+        return f"是“{last.agency.strip()}”的报告,本报告是“{report.agency.strip()}”的,不是同一机关"
     return None
 
 
@@ -126,7 +159,7 @@ def template_findings(report: Report, cells: dict[str, Location]) -> list[Findin
         try:
             render_text(text, context, str(loc) if loc else key)
         except NarrativeError as exc:
-            out.append(Finding("J1", "error", exc.message, fields=(key,),
+            out.append(finding("J1", problem=exc.message, fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
     return out
@@ -155,9 +188,11 @@ class BuildResult:
 def build(path: str | Path, output: str | Path | None = None, *, force: bool = False,
           templates: Path | None = None, reference_docx: Path | None = None,
           format_id: str | None = None, html: bool = False, pdf: bool = False,
-          previous: str | Path | None = None) -> BuildResult:
+          previous: str | Path | None = None,
+          docx_template: str | Path | None = None) -> BuildResult:
     """Check, then write the Word report (and HTML, PDF); with errors nothing is written
-    unless ``force``."""
+    unless ``force``. With ``docx_template`` the report is poured into the office's own
+    Word document; a template that cannot be filled writes nothing, ``force`` or not."""
     from make_report.app.output import check_target, default_output, keep_edited, save_docx
     from make_report.narrative.render import NarrativeError
     from make_report.writers.docx import build_document
@@ -168,8 +203,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
             f"{source.name}:这是已发布的报告,生成报告需要填好的工作簿(.xlsx)。请先用 "
             f"make-report import {source.name} -o 工作簿.xlsx 把它导入为工作簿,核对后再生成;"
             f"只想检查它,请用 make-report check {source.name}。")
-    result = check(source, format_id, previous)
-    if not result.valid and not force:
+    result = check(source, format_id, previous, docx_template)
+    if (not result.valid and not force) or _template_errors(result):
         return BuildResult(result, [])
     target = Path(output) if output else default_output(source, result.report.title, ".docx")
     if target.suffix.lower() != ".docx":
@@ -178,8 +213,12 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     _check_style_sources(templates, reference_docx)
     where = {k: str(v) for k, v in result.cells.items()}
     try:
-        doc = build_document(result.report, templates=templates, reference_docx=reference_docx,
-                             where=where)
+        if docx_template is not None:
+            doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
+                                        where=where)
+        else:
+            doc = build_document(result.report, templates=templates,
+                                 reference_docx=reference_docx, where=where)
     except NarrativeError as exc:
         raise InputError(exc.message) from None
     outputs = [target]
@@ -200,6 +239,26 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
         convert_to_pdf([target], [target.with_suffix(".pdf")])
         outputs.append(target.with_suffix(".pdf"))
     return BuildResult(result, outputs, backups)
+
+
+def _template_errors(result: CheckResult) -> bool:
+    return any(f.rule.startswith("D") and f.severity == "error" for f in result.findings)
+
+
+def docx_template(path: str | Path, *, year: int | None = None, agency: str | None = None,
+                  format_id: str | None = None, force: bool = False) -> Path:
+    """Write a starting Word template with every placeholder and a short guide inside."""
+    from make_report.app.output import new_output
+    from make_report.writers.atomic import atomic_output
+    from make_report.writers.docx_template import starter_template
+
+    path = new_output(path, ".docx", [], force)
+    year = year or _default_year()
+    report = Report(_format(format_id, year), agency or "", year)
+    doc = starter_template(report)
+    with atomic_output(path) as tmp:
+        doc.save(str(tmp))
+    return path
 
 
 def export_to(path: str | Path, output: str | Path, *, format_id: str | None = None,

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator, Mapping
 from make_report.core.findings import Finding, Location, place
 from make_report.core.model import Report
 from make_report.core.spec import Carry, Field, YearRule
+from make_report.rules import finding
 
 
 def check_years(report: Report, previous: Report,
@@ -22,8 +23,8 @@ def check_years(report: Report, previous: Report,
     of years); ``unknown`` keys (cells an import could not read) are not judged."""
     if previous.year != report.year - 1:
         return []
-    return [finding for rule in report.format.year_rules
-            for finding in check_rule(rule, report, previous, cells, unknown)]
+    return [found for rule in report.format.year_rules
+            for found in check_rule(rule, report, previous, cells, unknown)]
 
 
 def check_rule(rule: YearRule, report: Report, previous: Report,
@@ -43,10 +44,10 @@ def check_rule(rule: YearRule, report: Report, previous: Report,
         target = fields[carry.target]
         prefix, sheet, addr = place([target.key], cells, target.label,
                                     report.format.table_name(target.table))
-        msg = f"{prefix} 应为 {expected}({_basis(carry, report, previous)}),实为 {found}"
-        yield Finding(rule.id, rule.severity, msg, target.table, target.row,
-                      target.column_index, tuple(dict.fromkeys(keys)),
-                      sheet, addr, expected, found)
+        yield finding(rule.id, prefix, basis=_basis(carry, report, previous),
+                      table=target.table, row=target.row, column=target.column_index,
+                      fields=tuple(dict.fromkeys(keys)), sheet=sheet, cells=addr,
+                      expected=expected, found=found)
 
 
 def _basis(carry: Carry, report: Report, previous: Report) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from make_report.core.findings import Finding, Findings, Location, place
 from make_report.core.model import Report
 from make_report.core.spec import Claim, Equation
+from make_report.rules import finding
 
 
 def validate(report: Report, cells: Mapping[str, Location] | None = None) -> Findings:
@@ -35,8 +36,9 @@ def check_values(report: Report, cells: Mapping[str, Location] | None) -> Iterat
         if wrong:
             prefix, sheet, addr = place([f.key], cells, f.label,
                                         report.format.table_name(f.table))
-            yield Finding("N1", "error", f"{prefix} {wrong},实为 {v}", f.table, f.row,
-                          f.column_index, (f.key,), sheet, addr, None, v)
+            yield finding("N1", prefix, problem=f"{wrong},实为 {v}", table=f.table, row=f.row,
+                          column=f.column_index, fields=(f.key,), sheet=sheet, cells=addr,
+                          found=v)
 
 
 def check_equation(report: Report, eq: Equation,
@@ -55,10 +57,9 @@ def check_equation(report: Report, eq: Equation,
         if len(left) > 1:
             label += " 之和"
         prefix, sheet, addr = place(left, cells, label, report.format.table_name(eq.table))
-        msg = f"{prefix} 应为 {expected}({eq.basis}),实为 {found}"
-        yield Finding(eq.id, "error", msg, eq.table, first.row, first.column_index,
-                      tuple(left + right),
-                      sheet, addr, expected, found)
+        yield finding(eq.id, prefix, basis=eq.basis, table=eq.table, row=first.row,
+                      column=first.column_index, fields=tuple(left + right),
+                      sheet=sheet, cells=addr, expected=expected, found=found)
 
 
 def check_narrative(report: Report,
@@ -83,7 +84,7 @@ def _claim(report: Report, claim: Claim, text: str, at: tuple[str, int, int],
         if stated == table:
             continue
         prefix, sheet, addr = place([where], cells, f"“{m.group(0)}”")
-        yield Finding("T1", "warning",
-                      f"{prefix} 文中{claim.what}为 {stated},与表格数字 {table} 不一致",
-                      None, section, None, (where, *claim.keys), sheet, addr, table, stated)
+        yield finding("T1", prefix, what=claim.what, row=section,
+                      fields=(where, *claim.keys), sheet=sheet, cells=addr,
+                      expected=table, found=stated)
 

@@ -41,6 +41,8 @@ def _main(
 FormatOpt = Annotated[str | None, typer.Option("--format", help="强制使用的格式:2021 或 2019")]
 PreviousOpt = Annotated[Path | None, typer.Option(
     "--previous", help="上一年的报告或工作簿,用于跨年度检查(上年结转等)")]
+DocxTemplateOpt = Annotated[Path | None, typer.Option(
+    "--docx-template", help="本单位的 Word 模板(.docx,含 {{ 占位符 }}),报告填入其中")]
 
 
 @app.command()
@@ -53,10 +55,17 @@ def template(
         "--from", help="从上一年的报告(.xlsx/.docx/.html/.txt)开始:结转数和标题预先填好")] = None,
     format_id: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+    docx: Annotated[bool, typer.Option(
+        "--docx", help="改为生成本单位 Word 模板(.docx,含全部占位符和说明)")] = False,
 ) -> None:
     """生成标准工作簿(空白,用 --data 的数据填写,或用 --from 从上一年报告开始)。"""
     from make_report import api
 
+    if docx:
+        path = api.docx_template(output, year=year, agency=agency, format_id=format_id,
+                                 force=force)
+        _say(f"已生成 Word 模板:{path}")
+        return
     path = api.template(output, year=year, agency=agency, data=data, format_id=format_id,
                         force=force, previous=from_report)
     _say(f"已生成标准工作簿:{path}")
@@ -69,11 +78,12 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
     previous: PreviousOpt = None,
     format_id: FormatOpt = None,
+    docx_template: DocxTemplateOpt = None,
 ) -> None:
     """检查工作簿(或已发布的报告)中的数字和勾稽关系,不生成报告。"""
     from make_report import api
 
-    result = api.check(workbook, format_id, previous)
+    result = api.check(workbook, format_id, previous, docx_template)
     if as_json:
         import json
 
@@ -116,6 +126,7 @@ def build(
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF(需要 LibreOffice)")] = False,
     previous: PreviousOpt = None,
     format_id: FormatOpt = None,
+    docx_template: DocxTemplateOpt = None,
 ) -> None:
     """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
     from make_report import api
@@ -123,7 +134,7 @@ def build(
 
     result = api.build(workbook, output, force=force, templates=templates,
                        reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf,
-                       previous=previous)
+                       previous=previous, docx_template=docx_template)
     shown = [f for f in result.check.findings if f.severity != "info"]
     if shown or not result.written:
         print_findings(result.check.findings, workbook.name)
@@ -186,11 +197,22 @@ def import_(
     _say(f"已导入为标准工作簿:{path}")
 
 
+@app.command()
+def explain(
+    rule: Annotated[str | None, typer.Argument(help="规则编号,如 A2;不写则列出全部规则")] = None,
+) -> None:
+    """列出全部检查规则,或说明一条规则的含义和改法。"""
+    from make_report.cli.explain import explain as show
+
+    show(rule)
+
+
 def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "--help",
+COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
+            "--help",
             "-h", "--version"}
 
 

@@ -11,11 +11,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from make_report.core.findings import Finding, Findings
+from make_report.core.findings import Findings
 from make_report.core.model import Entry, Report, Value, zero_values
 from make_report.core.spec import Field, Format, GridTable
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.readers.cells import parse_number
+from make_report.rules import finding
 
 
 def _path(fmt: Format, f: Field) -> tuple[str | int, ...]:
@@ -80,13 +81,14 @@ def report_from_dict(data: dict[str, Any]) -> tuple[Report, Findings]:
         where = "/".join(str(p) for p in path)
         column = f.column_index if f.column_index is not None else f.column
         if raw is None:
-            findings.add(Finding("blank", "info", f"JSON {where} 缺少数值,按 0 计",
-                                 f.table, f.row, column, (f.key,)))
+            findings.add(finding("B1", f"JSON {where}", blank="缺少数值", table=f.table,
+                                 row=f.row, column=column, fields=(f.key,)))
             continue
         parsed = parse_number(raw, f)
         if parsed.severity == "error":
-            findings.add(Finding("N1", "error", f"JSON {where} {f.label} {parsed.problem}",
-                                 f.table, f.row, column, (f.key,), found=_found(raw)))
+            findings.add(finding("N1", f"JSON {where} {f.label}", problem=parsed.problem,
+                                 table=f.table, row=f.row, column=column, fields=(f.key,),
+                                 found=_found(raw)))
             continue
         values[f.key] = parsed.value
     report = Report(fmt, _text(data, "agency"), year, _date(data.get("date"), findings),
@@ -154,8 +156,8 @@ def _date(raw: Any, findings: Findings) -> dt.date | None:
             return dt.datetime.fromisoformat(raw.strip()).date()
         except ValueError:
             pass
-    findings.add(Finding("M1", "warning", f"JSON date 成文日期{_shown(raw)}无法识别,"
-                         "落款将不写日期;请写作如 2025-01-20"))
+    findings.add(finding("M2", "JSON date", shown=_shown(raw), found=_found(raw),
+                         example="2025-01-20"))
     return None
 
 

@@ -207,6 +207,7 @@ class Equation:
     """A sum rule: for every row (or column) of a table, sum(left) == sum(right).
 
     ``left`` holds the total(s) being checked, ``right`` the parts they must equal.
+    ``id`` names a rule of the catalogue (``make_report.rules``): its severity and wording.
     """
 
     id: str
@@ -235,10 +236,12 @@ class Carry:
 
 @dataclass(frozen=True)
 class YearRule:
-    """A rule across two consecutive years' reports: one ``Carry`` per cell it checks."""
+    """A rule across two consecutive years' reports: one ``Carry`` per cell it checks.
+
+    ``id`` names a rule of the catalogue (``make_report.rules``), which holds its severity
+    and wording; ``description`` states the rule for this format's tables."""
 
     id: str
-    severity: Literal["error", "warning"]
     description: str
     carries: tuple[Carry, ...]
 

@@ -131,7 +131,7 @@ REVIEW_LITIGATION = GridTable(
 
 def carried_over(applications: GridTable) -> YearRule:
     """Y1: what last year carried to next year arrives as this year's 上年结转."""
-    return YearRule("Y1", "error", "表三每一列:二、上年结转 = 上年报告的四、结转下年度继续办理",
+    return YearRule("Y1", "表三每一列:二、上年结转 = 上年报告的四、结转下年度继续办理",
                     tuple(Carry(f"applications.carried_from_last_year.{c}",
                                 f"applications.carried_to_next_year.{c}")
                           for c in applications.column_keys))
@@ -155,7 +155,7 @@ ACTIVE_2021 = BlockTable("active_disclosure", "active_disclosure", "信息内容
 ), width=3)
 
 Y2 = YearRule(
-    "Y2", "warning",
+    "Y2",
     "表二:现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数(各单位口径不一)",
     tuple(Carry(f"active_disclosure.{row.key}.in_force", f"active_disclosure.{row.key}.in_force",
                 plus=(f"active_disclosure.{row.key}.issued",),

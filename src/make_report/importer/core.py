@@ -20,6 +20,7 @@ from make_report.importer.document import Layout, entries, find_layout, guess_ye
 from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
 from make_report.importer.walk import region_text, tokenize
+from make_report.rules import finding
 
 TABLE_SECTIONS = frozenset(s.key for f in FORMATS.values() for s in f.sections if s.table)
 
@@ -54,7 +55,7 @@ def _guessed_year(source: Source, notes: Findings, path: Path) -> int:
     year = guess_year(source.lines)
     if year is None:
         raise InputError(f"{path.name}:未找到报告标题,也无法从正文判断报告年度,请指定年度。")
-    notes.add(Finding("I2", "warning", f"未找到标题“<机关名称><年度>年{REPORT_TITLE}”,"
+    notes.add(finding("I2", problem=f"未找到标题“<机关名称><年度>年{REPORT_TITLE}”,"
                       f"报告年度按正文中最常出现的年份读作 {year} 年,请核对"))
     return year
 
@@ -63,9 +64,9 @@ def _agency(layout: Layout, notes: Findings) -> str:
     if layout.agency:
         return layout.agency
     if layout.signer:
-        notes.add(Finding("I2", "info", f"标题中没有机关名称,按落款读作“{layout.signer}”"))
+        notes.add(finding("I3", problem=f"标题中没有机关名称,按落款读作“{layout.signer}”"))
         return layout.signer
-    notes.add(Finding("I2", "warning", "未找到机关名称(标题和落款中都没有),请补填"))
+    notes.add(finding("I2", problem="未找到机关名称(标题和落款中都没有),请补填"))
     return ""
 
 
@@ -75,7 +76,7 @@ def _format(format_id: str | None, tokens: list, year: int, notes: Findings) -> 
         return get_format(format_id)
     fmt, by_labels = tables.choose_format(region_text(tokens), year)
     if by_labels and not fmt.covers(year):
-        notes.add(Finding("I2", "warning", f"报告年度为 {year} 年,但表二使用的是{fmt.name},"
+        notes.add(finding("I2", problem=f"报告年度为 {year} 年,但表二使用的是{fmt.name},"
                           "已按表二的格式读取"))
     return fmt
 
@@ -86,7 +87,7 @@ def _read_tables(out: Collector, fmt: Format, tokens: dict) -> str | None:
     for section in fmt.sections:
         if section.table and section.key not in tokens:
             keys = tuple(f.key for f in fmt.table(section.table).fields)
-            out.note("I1", "warning", f"未找到“{section.title}”一节,表{section.number}未读取",
+            out.note("I1", f"未找到“{section.title}”一节,表{section.number}未读取",
                      section.table, keys)
     active = fmt.table("active_disclosure")
     assert isinstance(active, BlockTable)
@@ -112,7 +113,7 @@ def _read_applications(out: Collector, fmt: Format, tokens: list) -> str | None:
     lost = [r for r in table.rows if r not in rows]
     keys = tuple(f.key for f in table.fields if f.row in {r.key for r in lost})
     names = "、".join(r.label for r in lost)
-    out.note("I2", "warning", f"表三的“(六)其他处理”等行按{theirs.name}填报,与{fmt.name}不同:"
+    out.note("I2", f"表三的“(六)其他处理”等行按{theirs.name}填报,与{fmt.name}不同:"
              f"{names} 无法从报告中读出,未读取;报告中的数字另行保留", "applications", keys)
     return theirs.id
 
@@ -133,15 +134,15 @@ def _narrative(source: Source, layout: Layout, fmt: Format,
             out.setdefault(section.key, []).extend(entries(lines, source.wrapped))
     for s in fmt.narrative_sections:
         if s.key not in out:
-            notes.add(Finding("I2", "info", f"未找到“{s.title}”一节"))
+            notes.add(finding("I3", problem=f"未找到“{s.title}”一节"))
     return out
 
 
 def _date_notes(layout: Layout, notes: Findings) -> None:
     if layout.date_text and layout.date is None:
-        notes.add(Finding("I1", "warning", f"落款日期“{layout.date_text}”不是有效日期,未读取"))
+        notes.add(finding("I1", problem=f"落款日期“{layout.date_text}”不是有效日期,未读取"))
     elif layout.date_text is None:
-        notes.add(Finding("I2", "info", "未找到落款日期"))
+        notes.add(finding("I3", problem="未找到落款日期"))
 
 
 # --- audit: the sum rules on what was read ---
@@ -151,14 +152,14 @@ def audit(result: ImportResult) -> Findings:
     format whose table 三 rows the report follows, over the numbers only it has."""
     unknown = result.uncertain
     out, skipped = Findings(), 0
-    for finding in validate(result.report):
-        if unknown & set(finding.fields):
+    for found in validate(result.report):
+        if unknown & set(found.fields):
             skipped += 1
         else:
-            out.add(finding)
+            out.add(found)
     out.extend(_variant_findings(result))
     if skipped:
-        out.add(Finding("I2", "info", f"有 {skipped} 项勾稽关系或文字核对涉及未能读取的单元格,"
+        out.add(finding("I3", problem=f"有 {skipped} 项勾稽关系或文字核对涉及未能读取的单元格,"
                         "未作判断"))
     return out
 
@@ -175,7 +176,7 @@ def _variant_findings(result: ImportResult) -> list[Finding]:
 
 
 def import_and_audit(path: str | Path, **options) -> ImportResult:
-    """Import, then add the audit's findings to the import's own (I1, I2)."""
+    """Import, then add the audit's findings to the import's own (I1, I2, I3)."""
     result = import_report(path, **options)
     result.findings.extend(audit(result))
     return result

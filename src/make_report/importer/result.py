@@ -1,4 +1,4 @@
-"""What an import gives back, and the one place its findings (I1, I2) are worded.
+"""What an import gives back, and where its findings (I1, I2, I3) are collected.
 
 A number the importer cannot read is never guessed: the field stays out of
 ``report.values`` (so a workbook leaves it blank) and is listed in ``unread``.
@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from make_report.core.findings import Finding, Findings, Severity
+from make_report.core.findings import Findings
 from make_report.core.model import Report, Value
 from make_report.core.spec import Format
 from make_report.importer.text import parse_value
 from make_report.importer.walk import Token
+from make_report.rules import finding
 
 
 @dataclass
@@ -53,11 +54,12 @@ class Collector:
         name = self.fmt.table_name(table) or "表"
         return f"{name} {self.labels.get(key, key)}" if key else name
 
-    def note(self, rule: str, severity: Severity, message: str, table: str | None = None,
+    def note(self, rule: str, problem: str, table: str | None = None,
              keys: tuple[str, ...] = ()) -> None:
+        """A finding of ``rule`` (I1 unread, I2 drift, I3 a remark) about ``keys``."""
         f = self.fmt.field_map.get(keys[0]) if len(keys) == 1 else None
-        self.findings.add(Finding(rule, severity, message, table, f.row if f else None,
-                                  f.column_index if f else None, keys))
+        self.findings.add(finding(rule, problem=problem, table=table, row=f.row if f else None,
+                                  column=f.column_index if f else None, fields=keys))
 
     def own_label(self, keys: tuple[str, ...], row_label: str) -> None:
         """Name cells after the report's own row label (it may differ from the official)."""
@@ -71,12 +73,12 @@ class Collector:
         if token.kind == "blank":
             self.blank.append(key)
             shown = f"为“{token.text}”" if token.text else "为空白"
-            self.note("I1", "warning", f"{self.where(table, key)} 单元格{shown},未读取(不按 0 计)",
+            self.note("I1", f"{self.where(table, key)} 单元格{shown},未读取(不按 0 计)",
                       table, (key,))
             return
         value = parse_value(token.text, kind)  # type: ignore[arg-type]
         if value is None:
-            self.note("I1", "warning", f"{self.where(table, key)} 不是数字(“{token.text}”),未读取",
+            self.note("I1", f"{self.where(table, key)} 不是数字(“{token.text}”),未读取",
                       table, (key,))
         elif key in self.fmt.field_map:
             self.values[key] = value
@@ -87,7 +89,7 @@ class Collector:
         """Numbers left over after the official cells were filled: named, never used."""
         for token in tokens:
             if token.kind == "value":
-                self.note("I1", "warning", f"{self.where(table)} 多出的数字“{token.text}”"
+                self.note("I1", f"{self.where(table)} 多出的数字“{token.text}”"
                           "无法对应到官方表格的单元格,未读取", table)
 
     def unread_keys(self) -> list[str]:

@@ -84,7 +84,7 @@ def _load(path: Path, suffix: str) -> Source:
         raise InputError(f"{path.name}:这是一个文件夹,不是报告文件。")
     check_size(path, USUAL_SIZE)
     if suffix == ".docx":
-        _sniff_docx(path)
+        sniff_docx(path)
         return Source(tuple(docx_lines(path)), wrapped=False)
     text = decode(path.read_bytes())
     if suffix in (".html", ".htm"):
@@ -96,7 +96,7 @@ def _load(path: Path, suffix: str) -> Source:
     return Source(tuple(lines), wrapped=looks_wrapped(lines))
 
 
-def _sniff_docx(path: Path) -> None:
+def sniff_docx(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
         body = head + fh.read() if head.startswith(OLE_MAGIC) else head

@@ -82,23 +82,23 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
     for spec, cells, own in result.placed:
         drifted = own is not None and own != norm(spec.label)
         if drifted:
-            out.note("I2", "info", f"{out.where(table)} 行标签“{own}”与官方表格的"
+            out.note("I3", f"{out.where(table)} 行标签“{own}”与官方表格的"
                      f"“{spec.label}”不一致,已按该行读取", table, spec.keys)
         out.own_label(spec.keys, own if drifted and own else spec.label)
         for key, token in zip(spec.keys, cells, strict=True):
             out.put(key, token, kinds.get(key, "count"), table)
     for spec, cells in result.short:
         found = "、".join(t.text or "空白" for t in cells) or "无"
-        out.note("I1", "warning", f"{out.where(table)} “{spec.label}”一行只找到 {len(cells)} 个数"
+        out.note("I1", f"{out.where(table)} “{spec.label}”一行只找到 {len(cells)} 个数"
                  f"({found}),应有 {spec.width} 个,无法确定各自所在的列,该行未读取",
                  table, spec.keys)
     for spec in result.missing:
-        out.note("I1", "warning", f"{out.where(table)} 未找到“{spec.label}”一行的数字,该行未读取",
+        out.note("I1", f"{out.where(table)} 未找到“{spec.label}”一行的数字,该行未读取",
                  table, spec.keys)
     if result.unlabelled:
         names = "、".join(f"“{s.label}”" for s in result.unlabelled[:3])
         more = f"等 {len(result.unlabelled)} 行" if len(result.unlabelled) > 3 else ""
-        out.note("I2", "info", f"{out.where(table)} {names}{more}的数字前没有对应的行标签"
+        out.note("I3", f"{out.where(table)} {names}{more}的数字前没有对应的行标签"
                  "(标签错位或缺失),已按官方表格的行序读取,请核对", table)
     out.unplaced(table, result.leftover)
     return result
@@ -110,12 +110,12 @@ def read_review(out: Collector, fmt: Format, tokens: Sequence[Token]) -> None:
     keys = [f.key for f in table.fields]
     runs = [v for _, v in groups(tokens) if any(t.kind == "value" for t in v)]
     if not runs:
-        out.note("I1", "warning", f"{out.where(table.key)} 未找到数字,未读取", table.key,
+        out.note("I1", f"{out.where(table.key)} 未找到数字,未读取", table.key,
                  tuple(keys))
         return
     cells = runs[0] if len(runs) == 1 else _rearrange(out, fmt, table.key, keys, runs)
     if len(cells) < len(keys):
-        out.note("I1", "warning", f"{out.where(table.key)} 只找到 {len(cells)} 个数,"
+        out.note("I1", f"{out.where(table.key)} 只找到 {len(cells)} 个数,"
                  f"应有 {len(keys)} 个,无法确定各自所在的列,未读取", table.key, tuple(keys))
         return
     for key, token in zip(keys, cells, strict=False):
@@ -135,7 +135,7 @@ def _surplus_blanks(out: Collector, fmt: Format, table: str, keys: list[str],
     if len(numbers) != len(keys) or not _consistent(fmt, table, dict(zip(keys, values,
                                                                          strict=True))):
         return
-    out.note("I2", "warning", f"{out.where(table)} 数据行有 {len(cells)} 格,多于官方的 "
+    out.note("I2", f"{out.where(table)} 数据行有 {len(cells)} 格,多于官方的 "
              f"{len(keys)} 格;若其中的空白格只是网页排版多出的格子,则各格依次为 "
              f"{' '.join(t.text for t in numbers)},各组总计均与各项之和相符。"
              "已按空白格读取,请对照原表核对", table)
@@ -148,16 +148,16 @@ def _rearrange(out: Collector, fmt: Format, table: str, keys: list[str],
     flat = [t for run in runs for t in run]
     best = _orders(fmt, table, keys, runs) if len(flat) == len(keys) else []
     if not best:
-        out.note("I2", "warning", f"{out.where(table)} 数字被表头文字隔开,已按出现的顺序读取,"
+        out.note("I2", f"{out.where(table)} 数字被表头文字隔开,已按出现的顺序读取,"
                  "请核对", table)
         return list(flat)
     cells = [t if all(o[i].text == t.text for o in best) else None
              for i, t in enumerate(best[0])]
     unsure = [k for k, c in zip(keys, cells, strict=True) if c is None]
-    out.note("I2", "warning", f"{out.where(table)} 数字在文本中顺序错乱,已按各组"
+    out.note("I2", f"{out.where(table)} 数字在文本中顺序错乱,已按各组"
              "“总计 = 各项之和”复原" + (",请核对" if not unsure else ""), table)
     for key in unsure:
-        out.note("I1", "warning", f"{out.where(table, key)} 有几种排列都符合勾稽关系,"
+        out.note("I1", f"{out.where(table, key)} 有几种排列都符合勾稽关系,"
                  "无法确定该格的数字,未读取", table, (key,))
     return cells
 
@@ -230,7 +230,7 @@ def block_notes(out: Collector, table: BlockTable, tokens: Sequence[Token]) -> N
     for block in table.blocks:
         start = text.find(norm(block.title), pos)
         if start < 0:
-            out.note("I2", "info", f"{out.where(table.key)} 未见“{block.title}”的标题", table.key)
+            out.note("I3", f"{out.where(table.key)} 未见“{block.title}”的标题", table.key)
             continue
         end = text.find(norm(block.rows[0].label), start)
         header = text[start:end] if end > start else text[start:]
@@ -243,5 +243,5 @@ def _missing(out: Collector, table: str, where: str, labels: list[str], header: 
              found: Callable[[str, str], bool]) -> None:
     for label in labels:
         if not found(label, header):
-            out.note("I2", "info", f"{out.where(table)} {where}表头中未见“{label}”"
+            out.note("I3", f"{out.where(table)} {where}表头中未见“{label}”"
                      "(缺失或写法不同),按官方列序读取", table)

@@ -30,6 +30,11 @@ class Parsed:
     checks count it as 0, so it is refused rather than read as a number (rule X1)."""
 
 
+NUMBER_RULE = {"error": "N1", "warning": "N2"}
+"""The catalogue's rule for a number cell that is wrong (N1) or was read by convention (N2);
+a blank cell ("info") is counted among the sheet's blanks (B1)."""
+
+
 def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
     """A cell's content as the field's kind of number; ``decimals`` from the cell's format."""
     zero: Value = Decimal(0) if f.kind == "amount" else 0

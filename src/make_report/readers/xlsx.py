@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from make_report.core.errors import InputError
-from make_report.core.findings import Finding, Findings, Location
+from make_report.core.findings import Findings, Location
 from make_report.core.layout import (
     META_ROWS,
     NARRATIVE_FIRST_ROW,
@@ -195,9 +195,10 @@ class _Reader:
             report.narrative[section.key] = self._narrative(section)
         return ReadResult(report, self.findings, self.cells, self.path)
 
-    def _add(self, rule: str, severity: str, sheet: str, cell: str, text: str, **kw: Any) -> None:
-        self.findings.add(Finding(rule, severity, f"{sheet}!{cell} {text}",  # type: ignore[arg-type]
-                                  sheet=sheet, cells=(cell,), **kw))
+    def _add(self, rule: str, sheet: str, cell: str, label: str = "", **params: Any) -> None:
+        """A finding of ``rule`` at one cell; ``label`` names what the cell holds."""
+        self.findings.add(finding(rule, f"{sheet}!{cell} {label}".rstrip(),
+                                  sheet=sheet, cells=(cell,), **params))
 
     def _meta(self) -> dict[str, Any]:
         ws = self.wb[self.fmt.meta_sheet]
@@ -205,13 +206,13 @@ class _Reader:
         labels = {key: label for key, label, _ in META_ROWS}
         agency = _text(ws[cells["agency"]].value)
         if not agency:
-            self._add("M1", "error", ws.title, cells["agency"], f"{labels['agency']}未填写")
+            self._add("M1", ws.title, cells["agency"], problem=f"{labels['agency']}未填写")
         for key in ("lead", "contact"):
             self.cells[key] = Location(ws.title, cells[key])
         year = _year(ws[cells["year"]].value)
         if year is None:
-            self._add("M1", "error", ws.title, cells["year"],
-                      f"{labels['year']}应为四位年份,实为“{ws[cells['year']].value or ''}”")
+            self._add("M1", ws.title, cells["year"],
+                      problem=f"{labels['year']}应为四位年份,实为“{ws[cells['year']].value or ''}”")
         return {"agency": agency, "year": year or self.fmt.years[0],
                 "date": self._date(ws, cells["date"]),
                 "lead": _text(ws[cells["lead"]].value), "contact": _text(ws[cells["contact"]].value)}
@@ -232,8 +233,8 @@ class _Reader:
             return dt.date(*map(int, m.groups())) if m else None
         except ValueError:
             pass
-        self._add("M1", "warning", ws.title, cell, f"成文日期“{text}”无法识别,落款将不写日期;"
-                  "请填写如 2025-01-20 或 2025年1月20日")
+        self._add("M2", ws.title, cell, shown=f"“{text}”", found=text,
+                  example="2025-01-20 或 2025年1月20日")
         return None
 
     def _table(self, ts: TableSheet) -> dict[str, Any]:
@@ -253,10 +254,11 @@ class _Reader:
                                           column=f.column_index, fields=(f.key,),
                                           found=parsed.problem))
             elif parsed.severity:
-                self._add("N1", parsed.severity, ts.name, address, f"{f.label} {parsed.problem}",
-                          table=f.table, row=f.row, column=f.column_index, fields=(f.key,))
+                self._add(cellparse.NUMBER_RULE[parsed.severity], ts.name, address, f.label,
+                          problem=parsed.problem, table=f.table, row=f.row,
+                          column=f.column_index, fields=(f.key,))
         if blanks:
-            self.findings.add(Finding("blank", "info", f"{ts.name} 有 {len(blanks)} 个空白单元格,按 0 计",
+            self.findings.add(finding("B1", ts.name, blank=f"有 {len(blanks)} 个空白单元格",
                                       sheet=ts.name, cells=tuple(blanks)))
         return out
 
@@ -328,12 +330,10 @@ class _Reader:
                 entries[i].paragraphs.append(text)
         kept = [e for e in entries if e.paragraphs]
         if not kept:
-            self._add("empty", "warning", ws.title, f"B{NARRATIVE_FIRST_ROW}",
-                      f"“{section.title}”尚未填写内容")
+            self._add("B2", ws.title, f"B{NARRATIVE_FIRST_ROW}", section=section.title)
         elif len(kept) < len(entries):
             dropped = "、".join(e.heading or "" for e in entries if not e.paragraphs)
-            self._add("empty", "info", ws.title, f"A{NARRATIVE_FIRST_ROW}",
-                      f"标题 {dropped} 下没有段落,未写入报告")
+            self._add("B3", ws.title, f"A{NARRATIVE_FIRST_ROW}", headings=dropped)
             self._renumber(section.key, entries)
         return kept
 

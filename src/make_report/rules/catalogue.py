@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from make_report.core.findings import Finding, Severity
+from make_report.rules import families
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,6 @@ class UnknownRule(KeyError):
 
 
 def _collect() -> dict[str, Rule]:
-    from make_report.rules import families
-
     out: dict[str, Rule] = {}
     for family in families.ALL:
         for r in family.RULES:
@@ -59,5 +58,5 @@ def finding(rule_id: str, place: str = "", *, table: str | None = None, row: str
     """One finding of ``rule_id``, its sentence built from the catalogue's template."""
     r = rule(rule_id)
     message = r.message.format(place=place, expected=expected, found=found, **params)
-    return Finding(r.id, r.severity, " ".join(message.split(" ")).strip(), table, row, column,
+    return Finding(r.id, r.severity, message.strip(), table, row, column,
                    fields, sheet, cells, expected, found)

@@ -43,9 +43,14 @@ def build_document(report: Report, *, templates: Path | None = None,
                    where: Mapping[str, str] | None = None) -> Document:
     """The whole report as a python-docx Document, not yet saved."""
     doc, styles = docx_styles.prepared_base(reference_docx)
-    _Writer(doc, report, styles).write(report_parts(report, templates=templates, where=where))
-    _set_properties(doc, report)
+    lay_out(doc, report, styles, report_parts(report, templates=templates, where=where))
+    set_properties(doc, report)
     return doc
+
+
+def lay_out(doc: Document, report: Report, styles: dict[str, str], parts: Iterable[Part]) -> None:
+    """Append the parts to the document's body with the named styles ``styles`` maps."""
+    _Writer(doc, report, styles).write(parts)
 
 
 class _Writer:
@@ -53,6 +58,7 @@ class _Writer:
 
     def __init__(self, doc: Document, report: Report, styles: dict[str, str]) -> None:
         self.doc, self.report, self.styles = doc, report, styles
+        self.last: Paragraph | None = None
 
     def write(self, parts: Iterable[Part]) -> None:
         for part in parts:
@@ -81,17 +87,22 @@ class _Writer:
         if len(agency + rest) <= TITLE_CHARS or len(agency) > TITLE_CHARS or not agency:
             self.paragraph(title, "标题")
             return
-        self.paragraph(agency, "标题").add_run().add_break()
-        self.last.add_run(rest)
+        first = self.paragraph(agency, "标题")
+        first.add_run().add_break()
+        first.add_run(rest)
 
     def closing(self, agency: str, date: str) -> None:
         """Agency and date, kept on the page of the last paragraph (never alone)."""
         for text in ("", agency):
-            self.last.paragraph_format.keep_with_next = True
+            self._keep_with_next()
             self.paragraph(text, "落款")
         if date:
-            self.last.paragraph_format.keep_with_next = True
+            self._keep_with_next()
             self.paragraph(date, "落款")
+
+    def _keep_with_next(self) -> None:
+        if self.last is not None:
+            self.last.paragraph_format.keep_with_next = True
 
     def paragraph(self, text: str, style: str) -> Paragraph:
         p = self.doc.add_paragraph()
@@ -102,7 +113,7 @@ class _Writer:
         return p
 
 
-def _set_properties(doc: Document, report: Report) -> None:
+def set_properties(doc: Document, report: Report) -> None:
     """File > Properties shows the report, not python-docx's leftovers."""
     props = doc.core_properties
     props.title = report.title
