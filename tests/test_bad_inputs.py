@@ -33,8 +33,7 @@ import pytest
 
 from make_report.cli.main import main
 from make_report.core.layout import workbook_layout
-from make_report.core.model import Entry
-from make_report.core.synthetic import consistent_report
+from make_report.core.synthetic import consistent_narrative, consistent_report
 from make_report.formats import FORMATS
 from make_report.writers.xlsx_template import write_workbook
 
@@ -63,8 +62,8 @@ TITLE = "2024年政府信息公开工作年度报告.docx"
 def valid_bytes(agency: str = "示例县人民政府") -> bytes:
     """A standard workbook that checks clean: consistent numbers, text in every section."""
     report = consistent_report(FMT, seed=11, agency=agency)
-    report.narrative = {s.key: [Entry("(一)情况", ["本段为测试文字。"])]
-                        for s in FMT.narrative_sections}
+    report.narrative = consistent_narrative()
+    report.date = dt.date(2025, 1, 20)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / IN
         write_workbook(FMT, path, report)
@@ -325,7 +324,7 @@ SANDBOX = f"{TEXT}!B5 模板中有不允许的操作:模板只能引用报告中
 TOO_MUCH = f"{TEXT}!B5 模板无法计算:"
 TOO_LONG = "内容过长(超过 100000 个字或项),叙述文字用不到这么长的内容"
 SYNTAX = f"{TEXT}!B5 模板语法有误(第1行):"
-LONG_AGENCY = "某某省某某市某某县" * 20
+LONG_AGENCY = "示例省示例市示例县" * 20
 
 CASES = [
     # --- sheets missing, renamed, reordered, extra
@@ -478,7 +477,7 @@ CASES = [
     unusable("a zip of something else", with_parts(lambda n, d: None, {"说明.txt": b"hello"}),
              f"{IN}:压缩包中没有 Excel 工作簿内容,不是有效的 .xlsx 文件。{SAVE_AS}"),
     unusable("a sheet that is not XML", in_part(PART[TABLE], lambda d: d[: len(d) // 2]),
-             f"{IN}:文件已损坏或不是有效的 Excel 工作簿,无法读取。请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。"),
+             f"{IN}:工作表“{TABLE}”不是完整有效的 XML,文件已损坏,无法读取。{SAVE_AS}"),
     unusable("interchange JSON with a syntax error", raw(b'{"format": "2021",', "数据.json"),
              "数据.json:不是有效的报告数据 JSON(第 1 行第 19 列不符合 JSON 语法)。"),
     unusable("interchange JSON nested too deep", raw(b"[" * 100_000 + b"]" * 100_000, "数据.json"),

@@ -64,8 +64,8 @@ def test_reference_docx_that_is_not_a_word_file(workbook, tmp_path, capsys):
     fake.write_text("not a document", encoding="utf-8")
     out = tmp_path / "out.docx"
     assert main([str(workbook), "-o", str(out), "--reference-docx", str(fake)]) == 2
-    assert ("--reference-docx 样式.docx:不是有效的 Word 文档(.docx,需含样式),"
-            "请在 Word 中另存为 .docx 后再试。") in capsys.readouterr().err
+    assert ("--reference-docx 样式.docx:不是有效的 Word 文档(.docx),无法读取。"
+            "请在 Word 或 WPS 中打开,另存为“Word 文档(*.docx)”后再试。") in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from make_report.cli.main import main
 from make_report.core.model import Entry
-from make_report.core.synthetic import consistent_report
+from make_report.core.synthetic import consistent_narrative, consistent_report
 from make_report.formats import FORMATS
 from make_report.writers.xlsx_template import write_workbook
 
@@ -25,7 +25,9 @@ AGENCY = "示例[b]县[/red]:warning:人民政府"
 def workbook(path: Path, agency: str = AGENCY, claim: str = CLAIM, negative: bool = False) -> Path:
     report = consistent_report(FMT, seed=11, agency=agency)
     report.date = dt.date(2025, 1, 20)
-    report.narrative = {s.key: [Entry("(一)情况", [f"{claim}。"])] for s in FMT.narrative_sections}
+    report.narrative = consistent_narrative()
+    for s in FMT.narrative_sections:
+        report.narrative[s.key].append(Entry("(九)情况", [f"{claim}。"]))
     if negative:
         report.values["applications.new_received.0"] = -1
     write_workbook(FMT, path, report)

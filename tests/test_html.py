@@ -17,7 +17,7 @@ from make_report.core.model import Entry, Report
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
 from make_report.narrative.render import NarrativeError
-from make_report.writers.html import render_html, write_html
+from make_report.writers.html import render_html, stamp, write_html
 
 ALL = pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=lambda f: f.id)
 EVIL = "<script>alert(1)</script>"
@@ -237,11 +237,11 @@ def test_write_html_replaces_the_file_only_when_rendering_succeeds(tmp_path):
     report = full_report(FORMATS["2021"])
     path = tmp_path / "报告.html"
     write_html(report, path)
-    assert path.read_text(encoding="utf-8") == render_html(report)
+    assert path.read_text(encoding="utf-8") == stamp(render_html(report))
     report.narrative["overview"][0].paragraphs[0] = "{{ 未知 }}"
     with pytest.raises(NarrativeError):
         write_html(report, path)
-    assert path.read_text(encoding="utf-8") == render_html(full_report(FORMATS["2021"]))
+    assert path.read_text(encoding="utf-8") == stamp(render_html(full_report(FORMATS["2021"])))
     assert [p.name for p in tmp_path.iterdir()] == ["报告.html"]
     assert path.stat().st_mode & 0o777 == 0o644, "a web server must be able to read it"
 

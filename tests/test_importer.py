@@ -111,7 +111,8 @@ def test_audit_finds_what_a_careful_reader_finds(name):
     found = {(f.rule, f.row, f.column) for f in audit(result) if f.rule[0] in "ANRT"}
     assert found == AUDIT[name]
     if name not in UNDECIDABLE:  # nothing left unknown: plain validate says the same
-        assert {(f.rule, f.row, f.column) for f in validate(result.report)} == AUDIT[name]
+        assert {(f.rule, f.row, f.column) for f in validate(result.report)
+                if f.rule[0] in "ANRT"} == AUDIT[name]
 
 
 @pytest.mark.parametrize("name", list(IMPORT_NOTES), ids=lambda n: n.split("_")[0])
@@ -224,7 +225,8 @@ def bomb() -> bytes:
 
 
 UNUSABLE = [
-    ("broken XML", "报告.docx", edit("word/document.xml", lambda d: d[: len(d) // 2]), DAMAGED),
+    ("broken XML", "报告.docx", edit("word/document.xml", lambda d: d[: len(d) // 2]),
+     f"报告.docx:部件 word/document.xml 不是完整有效的 XML,文件已损坏,无法读取。{SAVE_AS_DOCX}"),
     ("no document part", "报告.docx", without("word/document.xml"),
      f"报告.docx:压缩包中没有 Word 文档内容,不是有效的 .docx 文件。{SAVE_AS_DOCX}"),
     ("no content types", "报告.docx", without("[Content_Types].xml"), DAMAGED),

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from make_report import api
 from make_report.core.interchange import report_to_dict
 from make_report.core.layout import workbook_layout
-from make_report.core.model import Entry, Report
-from make_report.core.synthetic import consistent_values
+from make_report.core.model import Report
+from make_report.core.synthetic import consistent_narrative, consistent_values
 from make_report.formats import FORMATS
 from make_report.writers.xlsx_template import write_workbook
 
@@ -28,7 +28,7 @@ def build(fmt, seed: int) -> Report:
     year = 2020 if fmt.id == "2019" else 2024
     report = Report(fmt, "随机县人民政府", year, values=consistent_values(fmt, random.Random(seed)),
                     date=dt.date(year + 1, 1, 20))
-    report.narrative = {s.key: [Entry("(一)情况", ["本段为测试文字。"])] for s in fmt.narrative_sections}
+    report.narrative = consistent_narrative()
     return report
 
 

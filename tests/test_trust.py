@@ -250,6 +250,7 @@ def _summary_folder(tmp_path):
 def test_summary_counts_an_agency_once_and_never_adds_years(tmp_path, capsys):
     from make_report.app.summary import KEY_FIGURES, figure_value
     from make_report.core.grid import table_grid
+    from make_report.writers.summary_xlsx import MAIN_HEADERS
 
     folder, reports = _summary_folder(tmp_path)
     out = tmp_path / "汇总.xlsx"
@@ -261,7 +262,8 @@ def test_summary_counts_an_agency_once_and_never_adds_years(tmp_path, capsys):
     main_sheet = book["汇总"]
     files = [main_sheet.cell(r, 1).value for r in range(2, 6)]
     assert sorted(files) == sorted(reports), "文件 is the path below the folder"
-    status = {main_sheet.cell(r, 1).value: main_sheet.cell(r, 5 + len(KEY_FIGURES)).value
+    result_col = MAIN_HEADERS.index("检查结果") + 1
+    status = {main_sheet.cell(r, 1).value: main_sheet.cell(r, result_col).value
               for r in range(2, 6)}
     assert status["甲县.xlsx"] == "重复,未汇总"
     left_out = [tuple(c.value for c in row) for row in book["未纳入汇总"].iter_rows(min_row=2)]
@@ -422,3 +424,20 @@ def test_template_offers_the_formats_headings_under_each_narrative_section(tmp_p
     report = api.read(path).report
     assert [(e.heading, e.paragraphs) for e in report.narrative["overview"]] == [
         (overview[0], ["本年度主动公开政府信息1200条。"])]
+
+
+def test_force_keeps_a_hand_edited_web_page_too(tmp_path, capsys):
+    import datetime as dt
+
+    path = _first_page_workbook(tmp_path, date=dt.date(2025, 1, 20))
+    out = tmp_path / "报告.docx"
+    assert main([str(path), "-o", str(out), "--html"]) == 0
+    page = out.with_suffix(".html")
+    edited = page.read_text(encoding="utf-8").replace("某县人民政府", "某县人民政府(网站编辑)", 1)
+    page.write_text(edited, encoding="utf-8")
+    assert main([str(path), "-o", str(out), "--html"]) == 2  # refused without --force
+    assert main([str(path), "-o", str(out), "--html", "--force"]) == 0
+    backup = tmp_path / "报告(已编辑备份).html"
+    assert backup.read_text(encoding="utf-8") == edited
+    assert not (tmp_path / "报告(已编辑备份).docx").exists(), "the .docx was not edited"
+    assert f"已先另存为:{backup}" in capsys.readouterr().err

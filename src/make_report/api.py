@@ -1,7 +1,8 @@
 """The Python API: the same verbs as the command line, usable without it.
 
-Each function takes paths and options, returns data, and raises ``InputError`` only when
-the input or the request cannot be used at all.
+Each function takes paths and options, returns data, and raises a ``MakeReportError``
+(``core.errors``: a Chinese sentence in ``message``) only when the input or the request
+cannot be used at all.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
 from make_report.core.errors import InputError
 from make_report.core.findings import Finding, Findings, Location
@@ -26,10 +28,17 @@ class CheckResult:
     findings: Findings
     cells: dict[str, Location]
     source: Path
+    unknown: frozenset[str] = frozenset()
+    """Fields a published report's numbers could not be read for: no ratio rests on them."""
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
+
+    @property
+    def ratios(self) -> list[RatioValue]:
+        """The key ratios (实质公开率, 纠错率, each result's share), for display."""
+        return ratios(self.report, self.unknown)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,9 +47,12 @@ class CheckResult:
             "errors": len(self.findings.errors),
             "warnings": len(self.findings.warnings),
             "findings": [f.as_dict() for f in self.findings],
+            "ratios": [r.as_dict() for r in self.ratios],
         }
 
 
+MAX_JSON_BYTES = 10 * 1024 * 1024
+"""Interchange JSON of one report is a few tens of KB; parsed, a byte can take 50 in memory."""
 PUBLISHED = {".docx", ".html", ".htm", ".txt"}
 """Already-published reports, read by the importer rather than as workbooks."""
 
@@ -72,12 +84,15 @@ def check(path: str | Path, format_id: str | None = None,
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
+        ratio_unknown = frozenset(imported.uncertain)
     else:
         result = read(path, format_id)
         result.findings.extend(validate(result.report, result.cells))
         result.findings.extend(template_findings(result.report, result.cells))
         unknown = set()
+        ratio_unknown = frozenset()
     if previous is not None:
+        from make_report.checks.content import check_copied
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
@@ -87,10 +102,11 @@ def check(path: str | Path, format_id: str | None = None,
         else:
             result.findings.extend(check_years(result.report, last.report, result.cells,
                                                unknown=unknown))
+            result.findings.extend(check_copied(result.report, last.report))
     if docx_template is not None:
         _, found = fill_docx_template(result.report, docx_template, lay_out=False)
         result.findings.extend(found)
-    return CheckResult(result.report, result.findings, result.cells, path)
+    return CheckResult(result.report, result.findings, result.cells, path, ratio_unknown)
 
 
 def fill_docx_template(report: Report, template: str | Path, *, templates: Path | None = None,
@@ -142,26 +158,33 @@ def import_published(path: str | Path, output: str | Path, *, force: bool = Fals
 
     output = new_output(output, ".xlsx", [Path(path)], force)
     imported = import_report(path, format_id=format_id)
-    write_workbook(imported.report.format, output, imported.report)
+    write_workbook(imported.report.format, output, imported.report, exclusive=not force)
     return output, imported.findings
 
 
 def template_findings(report: Report, cells: dict[str, Location]) -> list[Finding]:
     """J1: narrative cells whose template expressions cannot be rendered."""
-    from make_report.narrative.render import NarrativeError, render_context, render_text
+    from make_report.narrative.render import (
+        Budget,
+        NarrativeError,
+        render_context,
+        render_text,
+    )
 
     texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
     if not texts:
         return []
-    context, out = render_context(report), []
+    context, out, budget = render_context(report), [], Budget()
     for key, text in texts:
         loc = cells.get(key)
         try:
-            render_text(text, context, str(loc) if loc else key)
+            render_text(text, context, str(loc) if loc else key, budget)
         except NarrativeError as exc:
             out.append(finding("J1", problem=exc.message, fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
+            if budget.left <= 0:
+                break  # the report's allowance is spent: one finding says so
     return out
 
 
@@ -178,7 +201,8 @@ class BuildResult:
     check: CheckResult
     outputs: list[Path]
     backups: list[Path] = field(default_factory=list)
-    """Hand-edited reports ``--force`` replaced, each kept first as ``…(已编辑备份).docx``."""
+    """Hand-edited reports (.docx, .html) ``--force`` replaced, each kept first beside it as
+    ``…(已编辑备份).docx`` / ``.html``."""
 
     @property
     def written(self) -> bool:
@@ -194,7 +218,6 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     unless ``force``. With ``docx_template`` the report is poured into the office's own
     Word document; a template that cannot be filled writes nothing, ``force`` or not."""
     from make_report.app.output import check_target, default_output, keep_edited, save_docx
-    from make_report.narrative.render import NarrativeError
     from make_report.writers.docx import build_document
 
     source = Path(path)
@@ -212,21 +235,19 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     check_target(target, source, force)
     _check_style_sources(templates, reference_docx)
     where = {k: str(v) for k, v in result.cells.items()}
-    try:
-        if docx_template is not None:
-            doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
-                                        where=where)
-        else:
-            doc = build_document(result.report, templates=templates,
-                                 reference_docx=reference_docx, where=where)
-    except NarrativeError as exc:
-        raise InputError(exc.message) from None
+    if docx_template is not None:  # NarrativeError: a MakeReportError, the caller's to show
+        doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
+                                    where=where)
+    else:
+        doc = build_document(result.report, templates=templates,
+                             reference_docx=reference_docx, where=where)
     outputs = [target]
     extra = [(html, ".html"), (pdf, ".pdf")]
     for wanted, suffix in extra:
         if wanted:
             check_target(target.with_suffix(suffix), source, force)
-    backups = [b for b in [keep_edited(target)] if b is not None] if force else []
+    kept = [target, *([target.with_suffix(".html")] if html else [])] if force else []
+    backups = [b for b in map(keep_edited, kept) if b is not None]
     save_docx(doc, target)
     if html:
         from make_report.writers.html import write_html
@@ -270,24 +291,45 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     from make_report.writers.atomic import write_text
 
     target = new_output(output, ".json", [Path(path)], force)
-    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n")
+    write_text(target, json.dumps(export(path, format_id), ensure_ascii=False, indent=1) + "\n",
+               exclusive=not force)
     return target
 
 
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
-    from make_report.app.batch import find_workbooks
+    from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import collect, write_summary
+    from make_report.app.summary import SummaryItem, collect, write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}:文件夹不存在。")
-    target = new_output(output, ".xlsx", [], force)
-    items = collect((p for p in find_workbooks(folder) if p.resolve() != target.resolve()),
-                    root=folder)
+    paths, problems = find_inputs(folder)
+    inputs = [p for p in paths if p.resolve() != Path(output).resolve()]
+    if len(inputs) < len(paths) and _is_report_workbook(Path(output)):
+        raise InputError(f"{Path(output).name}:这是要汇总的工作簿之一,汇总表不能写在它上面"
+                         "(加 --force 也不行)。请用 -o 指定其他文件名。")
+    target = new_output(output, ".xlsx", inputs, force)
+    items = collect(inputs, root=folder)
+    items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
     return items
+
+
+def _is_report_workbook(path: Path) -> bool:
+    """A filled standard workbook (it has the meta sheet), not an old summary or other file."""
+    import zipfile
+
+    from make_report.formats import FORMATS
+
+    meta = next(iter(FORMATS.values())).meta_sheet
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            return info.file_size < 1 << 20 and f'name="{meta}"'.encode() in zf.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return False
 
 
 def export(path: str | Path, format_id: str | None = None) -> dict[str, Any]:
@@ -319,7 +361,7 @@ def template(path: str | Path, *, year: int | None = None, agency: str | None = 
         report = Report(_format(format_id, year), "", year)  # no values: blank input cells
     if agency:
         report.agency = agency
-    write_workbook(report.format, path, report)
+    write_workbook(report.format, path, report, exclusive=not force)
     return path
 
 
@@ -338,11 +380,13 @@ def _format(format_id: str | None, year: int):
 
 def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
     from make_report.core.interchange import report_from_dict
+    from make_report.readers.sniff import read_input
 
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
+    raw = read_input(path, "报告数据 JSON 通常不到 1 MB", MAX_JSON_BYTES)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
         if format_id:
             data["format"] = format_id
         return report_from_dict(data)
@@ -360,12 +404,6 @@ def _check_style_sources(templates: Path | None, reference_docx: Path | None) ->
         raise InputError(f"--templates {templates}:找不到该文件夹。")
     if reference_docx is None:
         return
-    import zipfile
+    from make_report.importer.source import check_reference_docx
 
-    try:
-        with zipfile.ZipFile(reference_docx) as zf:
-            zf.getinfo("word/document.xml")
-            zf.getinfo("word/styles.xml")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        raise InputError(f"--reference-docx {Path(reference_docx).name}:不是有效的 Word 文档"
-                         "(.docx,需含样式),请在 Word 中另存为 .docx 后再试。") from None
+    check_reference_docx(Path(reference_docx))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import signal
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class BatchOptions:
 @dataclass
 class BatchItem:
     file: str
-    status: str  # built / errors / unusable
+    status: str  # built / errors / unusable / timeout / not_done
     agency: str = ""
     year: int | None = None
     format: str = ""
@@ -40,15 +41,57 @@ class BatchItem:
 
 
 def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
-    """Every .xlsx below ``folder`` except Excel's ~$ lock files, hidden files and outputs."""
-    out = []
-    for path in sorted(folder.rglob("*.xlsx")):
-        if path.name.startswith(("~$", ".")):
-            continue
-        if skip is not None and skip in path.parents:
-            continue
-        out.append(path)
-    return out
+    """Every workbook below ``folder`` (see ``find_inputs``), without the entries left out."""
+    return find_inputs(folder, skip)[0]
+
+
+def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[BatchItem]]:
+    """Every .xlsx (any case: .XLSX, .Xlsx) below ``folder``, and an unusable item for
+    each entry that could not be looked at: a folder without permission, a linked folder
+    (never followed: it could loop). Left out without a word are only Excel's ~$ lock
+    files, hidden files (our own temporaries among them) and ``skip``, this run's output
+    folder; a folder that merely has its name is read."""
+    found: list[Path] = []
+    problems: list[BatchItem] = []
+    skip_real = os.path.realpath(skip) if skip is not None else None
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename or folder)
+        name = _relative(where, folder)
+        problems.append(BatchItem(name, "unusable", message=f"{name}:无法读取该文件夹({_why(exc)}),"
+                                  "其中的工作簿未处理。"))
+
+    for top, dirs, files in os.walk(folder, onerror=unreadable):
+        here = Path(top)
+        kept = []
+        for d in sorted(dirs):
+            path = here / d
+            if skip_real is not None and os.path.realpath(path) == skip_real:
+                continue
+            if path.is_symlink():
+                name = _relative(path, folder)
+                problems.append(BatchItem(name, "unusable", message=f"{name}:这是指向其他位置的"
+                                          "快捷方式(符号链接),未进入读取。请把其中的工作簿复制到本文件夹。"))
+                continue
+            kept.append(d)
+        dirs[:] = kept
+        for f in sorted(files):
+            if f.lower().endswith(".xlsx") and not f.startswith(("~$", ".")):
+                found.append(here / f)
+    return sorted(found), problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root)) or "."
+    except ValueError:
+        return str(path)
+
+
+def _why(exc: OSError) -> str:
+    from make_report.core.errors import READ_REASONS
+
+    return READ_REASONS.get(exc.errno or 0, f"操作系统错误代码 {exc.errno}")
 
 
 def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
@@ -58,7 +101,7 @@ def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
 def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> BatchItem:
     """Check and build one workbook; every failure is caught and described."""
     from make_report import api
-    from make_report.core.errors import InputError
+    from make_report.core.errors import user_message
 
     name = str(path.relative_to(root))
     try:
@@ -66,10 +109,10 @@ def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> Ba
         target.parent.mkdir(parents=True, exist_ok=True)
         result = api.build(path, target, force=options.force, templates=options.templates,
                            reference_docx=options.reference_docx, html=options.html)
-    except InputError as exc:
-        return BatchItem(name, "unusable", message=exc.message)
-    except Exception as exc:  # a bug must not stop the other files
-        return BatchItem(name, "unusable", message=f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
+    except Exception as exc:  # the worker's boundary: a bug must not stop the other files
+        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
+                                        "请将该文件发给技术支持。")
+        return BatchItem(name, "unusable", message=message)
     check = result.check
     report = check.report
     status = "built" if result.written and check.valid else "errors"
@@ -83,48 +126,241 @@ def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> Ba
     )
 
 
+FILE_TIMEOUT = 300.0
+"""Seconds one workbook may take; a report takes about one. Past it the file is 超时."""
+MAX_JOBS = 32
+RECYCLE_AFTER = 200
+"""Files a worker builds before a fresh one takes over (memory never creeps up)."""
+
+
+def max_jobs() -> int:
+    """Workers worth running on this machine: its usable cores (at most ``MAX_JOBS``)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_JOBS))
+
+
+Task = Callable[[Path, Path, Path, BatchOptions], BatchItem]
+
+
 def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions,
               jobs: int | None = None,
-              progress: Callable[[BatchItem], None] | None = None) -> list[BatchItem]:
-    """Build every path; on Ctrl-C, stop starting new files and return what finished."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
+              progress: Callable[[BatchItem], None] | None = None, *,
+              timeout: float = FILE_TIMEOUT, task: Task = build_one,
+              hold_on_interrupt: bool = False) -> list[BatchItem]:
+    """Build every path in worker processes; return one item per path.
+
+    A worker that dies (killed for lack of memory, say) or runs past ``timeout`` costs
+    only its file, which is recorded as unusable or ``timeout``; a fresh worker goes on.
+    Ctrl-C: no new files start, the ones under way finish and are recorded, then
+    ``BatchInterrupted`` carries every finished item; a second Ctrl-C stops the ones
+    under way at once (their outputs were never put in place). With ``hold_on_interrupt``
+    Ctrl-C stays ignored after ``BatchInterrupted`` until the caller, having written its
+    record, calls ``release_interrupts``.
+    """
+    import make_report.api
+    import make_report.writers.docx
+    import make_report.writers.html  # noqa: F401
+
+    jobs = max(1, min(jobs or max_jobs(), max_jobs(), len(paths) or 1))
+    pool = _Pool(jobs, task, root, outdir, options, timeout)
     items: list[BatchItem] = []
-    if jobs == 1:
-        try:
-            for path in paths:
-                items.append(build_one(path, root, outdir, options))
-                if progress:
-                    progress(items[-1])
-        except KeyboardInterrupt:
-            raise BatchInterrupted(items) from None
-        return items
-    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=200) as pool:
-        try:
-            for item in _as_finished(pool, paths, root, outdir, options, jobs):
-                items.append(item)
-                if progress:
-                    progress(item)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise BatchInterrupted(items) from None
+
+    def record(item: BatchItem) -> None:
+        items.append(item)
+        if progress:
+            try:
+                progress(item)
+            except KeyboardInterrupt:
+                pool.interrupts += 1
+
+    # Ctrl-C only counts: the loop looks at the count where stopping loses nothing
+    previous = _set_interrupt_handler(pool.interrupted)
+    try:
+        pool.run(list(paths), record)
+    except KeyboardInterrupt:  # pressed before our handler was in place
+        pool.interrupts += 1
+    finally:
+        if pool.interrupts and hold_on_interrupt:
+            hold_interrupts()  # until the caller has recorded them: release_interrupts()
+        elif previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        pool.stop()
+    if pool.interrupts:
+        raise BatchInterrupted(items)
     return items
 
 
-def _as_finished(pool: ProcessPoolExecutor, paths: list[Path], root: Path, outdir: Path,
-                 options: BatchOptions, jobs: int) -> Iterator[BatchItem]:
-    """Keep a few tasks per worker in flight, so memory does not grow with the folder."""
-    pending: set[Future[BatchItem]] = set()
-    queue = iter(paths)
+def _set_interrupt_handler(handler: Callable[[int, object], None]) -> object | None:
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, handler)
+
+
+class _Worker:
+    """One process building one file at a time; its pipe carries paths and items."""
+
+    def __init__(self, ctx, task: Task, root: Path, outdir: Path, options: BatchOptions) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, task, root, outdir, options),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.path: Path | None = None
+        self.started = 0.0
+        self.done = 0
+
+    def give(self, path: Path) -> None:
+        self.path, self.started = path, time.monotonic()
+        self.conn.send(path)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def _serve(conn, task: Task, root: Path, outdir: Path, options: BatchOptions) -> None:
+    """The worker's loop: Ctrl-C is the parent's to handle, never a worker's traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
-        for path in queue:
-            pending.add(pool.submit(build_one, path, root, outdir, options))
-            if len(pending) >= jobs * 4:
-                break
-        if not pending:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
             return
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield future.result()
+        if path is None:
+            return
+        try:
+            item = task(path, root, outdir, options)
+        except BaseException:
+            os._exit(70)
+        conn.send(item)
+
+
+class _Pool:
+    def __init__(self, jobs: int, task: Task, root: Path, outdir: Path, options: BatchOptions,
+                 timeout: float) -> None:
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        self.ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.args = (task, root, outdir, options)
+        self.root, self.outdir, self.timeout = root, outdir, timeout
+        self.jobs = jobs
+        self.workers: list[_Worker] = []
+        self.interrupts = 0
+
+    def interrupted(self, *_: object) -> None:
+        self.interrupts += 1
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.ctx, *self.args)
+        self.workers.append(worker)
+        return worker
+
+    def run(self, paths: list[Path], record: Callable[[BatchItem], None]) -> None:
+        """Until every path is done; after one Ctrl-C, until the ones under way are;
+        after two, at once."""
+        queue = list(reversed(paths))
+        while self.interrupts < 2 and ((queue and not self.interrupts) or self.busy()):
+            while queue and not self.interrupts and len(self.busy()) < self.jobs:
+                idle = next((w for w in self.workers if w.path is None), None) or self._spawn()
+                idle.give(queue.pop())
+            if self.busy():
+                self.collect(record)
+
+    def busy(self) -> list[_Worker]:
+        return [w for w in self.workers if w.path is not None]
+
+    def collect(self, record: Callable[[BatchItem], None]) -> None:
+        """Wait for a result, a death or a deadline; record whatever happened."""
+        from multiprocessing.connection import wait as wait_any
+
+        busy = self.busy()
+        deadline = min(w.started for w in busy) + self.timeout
+        waits = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        # a short wait: Ctrl-C only sets a count, which is looked at in between
+        ready = set(wait_any(waits, timeout=min(0.2, max(0.0, deadline - time.monotonic()))))
+        for worker in busy:
+            self._check(worker, ready, record)
+
+    def _check(self, worker: _Worker, ready: set, record: Callable[[BatchItem], None]) -> None:
+        path = worker.path
+        assert path is not None
+        if worker.conn in ready or worker.process.sentinel in ready:
+            try:
+                if worker.conn.poll():
+                    item = worker.conn.recv()
+                    worker.path, worker.done = None, worker.done + 1
+                    record(item)
+                    if worker.done >= RECYCLE_AFTER:
+                        self._retire(worker)
+                    return
+            except (EOFError, OSError):
+                pass
+            worker.process.join(5)  # its pipe closed as it died: let it be reaped
+            code = worker.process.exitcode
+            self._replace(worker)
+            record(_lost(path, self.root, "died", code))
+        elif time.monotonic() - worker.started >= self.timeout:
+            self._replace(worker)
+            record(_lost(path, self.root, "timeout", None))
+
+    def _retire(self, worker: _Worker) -> None:
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass
+        worker.stop()
+        self.workers.remove(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Stop a worker that died or hung, and sweep away its unfinished outputs."""
+        path = worker.path
+        worker.stop()
+        self.workers.remove(worker)
+        if path is not None:
+            _remove_temporaries(output_for(path, self.root, self.outdir, ".docx"))
+
+    def stop(self) -> None:
+        for worker in list(self.workers):
+            path = worker.path
+            worker.stop()
+            if path is not None:
+                _remove_temporaries(output_for(path, self.root, self.outdir, ".docx"))
+        self.workers = []
+
+
+def _remove_temporaries(target: Path) -> None:
+    """The temporary files ``atomic_output`` makes beside ``target`` (.stem.XXXX.suffix.tmp)."""
+    import contextlib
+
+    for tmp in target.parent.glob(f".{glob_escape(target.stem)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)
+
+
+def _lost(path: Path, root: Path, why: str, exitcode: int | None) -> BatchItem:
+    """The item of a file whose worker died or ran out of time."""
+    name = str(path.relative_to(root))
+    if why == "timeout":
+        return BatchItem(name, "timeout", message=f"{path.name}:处理时间过长,已停止处理该文件"
+                         "(其他文件不受影响)。请检查该文件是否过大或含有异常内容。")
+    killed = exitcode is not None and exitcode < 0 and -exitcode == signal.SIGKILL
+    why_zh = "可能是内存不足" if killed else "程序意外退出"
+    return BatchItem(name, "unusable", message=f"{path.name}:处理该文件时工作进程意外终止({why_zh}),"
+                     "未生成报告(其他文件不受影响)。请检查该文件是否过大或已损坏。")
 
 
 class BatchInterrupted(Exception):
@@ -135,12 +371,42 @@ class BatchInterrupted(Exception):
         self.items = items
 
 
-def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False) -> Path:
+STATUSES = ("built", "errors", "unusable", "timeout", "not_done")
+
+
+def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False,
+                 not_done: list[str] | None = None) -> Path:
+    """batch-report.json: every file, finished or not (``not_done``: left by Ctrl-C).
+    Written with Ctrl-C held back, so a second one cannot leave half a record."""
     from make_report.writers.atomic import write_text
 
-    counts = {s: sum(1 for i in items if i.status == s) for s in ("built", "errors", "unusable")}
+    items = items + [BatchItem(name, "not_done", message="已中断,未处理") for name in not_done or []]
+    counts = {s: sum(1 for i in items if i.status == s) for s in STATUSES}
     data = {"interrupted": interrupted, "files": len(items), **counts,
             "items": [asdict(i) for i in sorted(items, key=lambda i: i.file)]}
     path = outdir / REPORT_NAME
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    with held_interrupts():
+        write_text(path, text)
     return path
+
+
+class held_interrupts:
+    """Ctrl-C is ignored until the block is done (main thread only; elsewhere a no-op)."""
+
+    def __enter__(self) -> None:
+        self.old = hold_interrupts()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+
+
+def hold_interrupts() -> object | None:
+    """Ignore Ctrl-C from here on; returns the handler before (None off the main thread)."""
+    return _set_interrupt_handler(signal.SIG_IGN)  # type: ignore[arg-type]
+
+
+def release_interrupts() -> None:
+    """Ctrl-C stops the program again (Python's own handler)."""
+    _set_interrupt_handler(signal.default_int_handler)

@@ -28,8 +28,12 @@ MAX_DOCX_BODY = 100 * 1024 * 1024
 
 
 def safe_name(text: str, fallback: str = "报告") -> str:
-    """A file name Windows, macOS and Linux all accept, from an agency's name."""
-    name = FORBIDDEN.sub("_", text).strip().strip(".")
+    """A file name Windows, macOS and Linux all accept, from an agency's name; no control
+    character, bidi override or zero-width space (which could disguise it) survives."""
+    from make_report.core.safe import invisible_removed
+
+    name = FORBIDDEN.sub("_", invisible_removed(text.replace("\t", " ").replace("\n", " ")))
+    name = name.strip().strip(".")
     name = re.sub(r"_+", "_", name.replace("..", "_"))
     if not name or name.upper() in RESERVED:
         name = fallback
@@ -85,6 +89,8 @@ def check_place(target: Path, sources: list[Path]) -> None:
 
 def edited_reason(path: Path) -> str | None:
     """Why an existing output must not be replaced silently, or None if it may be."""
+    if path.suffix.lower() in (".html", ".htm"):
+        return _html_edited(path)
     if path.suffix.lower() != ".docx":
         return None
     try:
@@ -105,13 +111,30 @@ def edited_reason(path: Path) -> str | None:
     return None
 
 
+def _html_edited(path: Path) -> str | None:
+    """A web page is protected like the Word document: replaced only if written here and
+    unchanged since."""
+    from make_report.writers.html import stamp_matches
+
+    try:
+        if path.stat().st_size > MAX_DOCX_BODY or not path.is_file():
+            return "该文件已存在且不是本工具生成的网页"
+        page = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "该文件已存在且不是本工具生成的网页"
+    matches = stamp_matches(page)
+    if matches is None:
+        return "该文件已存在且不是本工具生成的(或已被另存过)"
+    return None if matches else "该文件在生成后被编辑过"
+
+
 BACKUP_MARK = "(已编辑备份)"
 
 
 def keep_edited(target: Path) -> Path | None:
-    """Before ``--force`` replaces a .docx that was edited since the tool wrote it (or that
-    it never wrote), copy it beside itself as ``…(已编辑备份).docx``, so nothing typed into
-    it is lost; returns the copy, or None when there was nothing to keep."""
+    """Before ``--force`` replaces a report (.docx or web page) that was edited since the
+    tool wrote it (or that it never wrote), copy it beside itself as ``…(已编辑备份).docx``,
+    so nothing typed into it is lost; returns the copy, or None when there was nothing to keep."""
     if not target.is_file() or edited_reason(target) is None:
         return None
     backup = target.with_name(f"{target.stem}{BACKUP_MARK}{target.suffix}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -79,6 +80,29 @@ def figure_value(report: Report, figure: Figure) -> Value | None:
     for key in own.keys:
         total += report.value(key)
     return total
+
+
+def headline_ratios(formats: Iterable[Format]) -> tuple[str, ...]:
+    """Names of the ratios the summary shows (实质公开率, 复议纠错率, 诉讼纠错率), each once."""
+    return tuple(dict.fromkeys(r.name for fmt in formats for r in fmt.ratios if r.headline))
+
+
+RATIO_COLUMNS = headline_ratios(FORMATS.values())
+"""Columns of the 汇总 sheet after the key figures."""
+
+
+def ratio_parts(report: Report, name: str) -> tuple[Value, Value] | None:
+    """(numerator, denominator) of the report's ratio of that name; None when it has none."""
+    from make_report.checks.ratios import ratios
+
+    return next(((r.numerator, r.denominator) for r in ratios(report) if r.name == name), None)
+
+
+def ratio_of(parts: Iterable[tuple[Value, Value] | None]) -> Decimal | None:
+    """The ratio over one or many reports: their numerators summed over their denominators."""
+    found = [p for p in parts if p is not None]
+    top, bottom = sum(p[0] for p in found), sum(p[1] for p in found)
+    return Decimal(top) / Decimal(bottom) if bottom else None
 
 
 @dataclass
@@ -162,7 +186,7 @@ def collect(paths: Iterable[str | Path], format_id: str | None = None,
     Files are named by their path below ``root`` (乡镇/某镇.xlsx) when given; a second
     report of the same agency and year becomes a ``duplicate`` line."""
     from make_report.api import check
-    from make_report.core.errors import InputError
+    from make_report.core.errors import MakeReportError
 
     items, modified = [], {}
     for path in map(Path, paths):
@@ -170,7 +194,7 @@ def collect(paths: Iterable[str | Path], format_id: str | None = None,
         try:
             items.append(item_from_check(check(path, format_id))._replace(source=name))
             modified[name] = path.stat().st_mtime
-        except InputError as exc:
+        except MakeReportError as exc:
             items.append(SummaryItem(name, None, None, "unusable", exc.message))
     return mark_duplicates(items, modified)
 

@@ -10,17 +10,26 @@ from collections.abc import Iterator, Mapping
 
 from make_report.core.findings import Finding, Findings, Location, place
 from make_report.core.model import Report
+from make_report.core.numerals import parse_count
 from make_report.core.spec import Claim, Equation
 from make_report.rules import finding
 
 
-def validate(report: Report, cells: Mapping[str, Location] | None = None) -> Findings:
-    """Every single-year rule: N1 on values, the format's equations, T1 on the narrative."""
+def validate(report: Report, cells: Mapping[str, Location] | None = None,
+             titles: Mapping[str, str] | None = None) -> Findings:
+    """Every single-year rule: N1 on values, the format's equations, T1 on the narrative,
+    the reviewer's content rules and ratios; ``titles`` are a published report's own
+    section headings (section key -> heading as written), for the messages."""
+    from make_report.checks.content import check_content
+    from make_report.checks.ratios import check_ratios
+
     out = Findings()
     out.extend(check_values(report, cells))
     for eq in report.format.equations:
         out.extend(check_equation(report, eq, cells))
     out.extend(check_narrative(report, cells))
+    out.extend(check_content(report, cells, titles))
+    out.extend(check_ratios(report, cells))
     return out
 
 
@@ -79,7 +88,9 @@ def _claim(report: Report, claim: Claim, text: str, at: tuple[str, int, int],
     section, i, j = at
     where = f"narrative.{section}.{i}.{j}"
     for m in claim.regex.finditer(text):
-        stated = int(m.group(1))
+        stated = parse_count(m.group(1))
+        if stated is None:
+            continue
         table = sum((report.value(k) for k in claim.keys), 0)
         if stated == table:
             continue

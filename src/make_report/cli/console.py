@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from make_report.core.findings import SEVERITY_ZH, Findings
+from make_report.core.safe import visible
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -23,6 +24,13 @@ def make_console(stderr: bool = False) -> Any:
     stream = sys.stderr if stderr else sys.stdout
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False,
                    width=None if stream.isatty() else 160)
+
+
+def shown(text: str, style: str = "") -> Any:
+    """Text for the terminal as rich ``Text``: never markup, never a control character."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
 
 
 def print_findings(findings: Findings, name: str) -> None:
@@ -38,9 +46,15 @@ def print_findings(findings: Findings, name: str) -> None:
         table.add_column("位置与说明")
         for f in items:
             table.add_row(Text(SEVERITY_ZH[f.severity], style=STYLE[f.severity]),
-                          Text(f.rule), Text(f.message))
+                          Text(f.rule), shown(f.message))
         console.print(table)
     console.print(verdict(findings, name))
+
+
+def print_ratios(ratios: list) -> None:
+    """One line of the key ratios under the findings: 主要比率:实质公开率 50.0%(3/6);…"""
+    if ratios:
+        make_console().print("主要比率:" + ";".join(f"{r.name} {r.shown}" for r in ratios))
 
 
 def verdict(findings: Findings, name: str) -> Any:
@@ -48,6 +62,7 @@ def verdict(findings: Findings, name: str) -> Any:
     from rich.text import Text
 
     errors, warnings = len(findings.errors), len(findings.warnings)
+    name = visible(name)
     if errors:
         return Text(f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。",
                     style="bold red")

@@ -1,8 +1,9 @@
 """The command line: a thin typer shell over ``make_report.api``.
 
 Heavy libraries are imported inside the commands so that ``--help`` stays fast. Exit
-codes are mapped once, in ``main``: 0 done, 1 the data has errors, 2 unusable input,
-3 a bug (a Chinese sentence, never a traceback; MAKE_REPORT_DEBUG=1 re-raises).
+codes are mapped once, in ``main``: 0 done, 1 the data has errors, 2 the input or the
+command is unusable (``core.errors.user_message``) or a bug (a Chinese sentence, never a
+traceback; MAKE_REPORT_DEBUG=1 re-raises a bug).
 """
 
 from __future__ import annotations
@@ -89,9 +90,10 @@ def check(
 
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
-        from make_report.cli.console import print_findings
+        from make_report.cli.console import print_findings, print_ratios
 
         print_findings(result.findings, workbook.name)
+        print_ratios(result.ratios)
     raise typer.Exit(0 if result.valid else 1)
 
 
@@ -170,13 +172,18 @@ def summary(
 ) -> None:
     """汇总一个文件夹中全部工作簿的主要数字和三张表。"""
     from make_report import api
+    from make_report.cli.console import make_console, shown
 
     items = api.summary(folder, output, force=force)
     included = sum(1 for i in items if i.included)
-    for item in items:
-        if item.duplicate is not None:
-            _say(f"注意:{item.duplicate.message}")
-    _say(f"已生成汇总表:{output}(共 {len(items)} 个文件,{included} 个纳入汇总)")
+    console = make_console(stderr=True)
+    for item in sorted(items, key=lambda i: i.source):
+        if item.duplicate is not None:  # a warning: the other file of the pair is summed
+            console.print(shown(f"注意:{item.duplicate.message}"))
+        elif not item.included:
+            console.print(shown(f"未纳入汇总:{item.source}:{item.reason}"))
+    console.print(shown(f"已生成汇总表:{output}(找到 {len(items)} 个文件,{included} 个纳入汇总,"
+                        f"{len(items) - included} 个未纳入)"))
     raise typer.Exit(0 if all(i.included or i.duplicate for i in items) else 1)
 
 
@@ -207,47 +214,61 @@ def explain(
     show(rule)
 
 
+@app.command()
+def serve(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="数据库地址,默认为数据文件夹中的 SQLite;或 postgresql://用户:密码@主机/库")] = None,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="数据文件夹(上传的文件、数据库)")]
+        = Path("报送平台数据"),
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    init: Annotated[bool, typer.Option("--init", help="创建公开办管理员账号后退出")] = False,
+    backup: Annotated[Path | None, typer.Option(
+        "--backup", help="把数据库和全部文件备份到一个 .zip 后退出(服务运行时也可以)")] = None,
+    office: Annotated[str | None, typer.Option("--office", help="--init 时的公开办名称")] = None,
+    admin: Annotated[str | None, typer.Option("--admin", help="--init 时的管理员登录名")] = None,
+) -> None:
+    """启动网页报送平台:各单位在浏览器中上传工作簿,公开办审核、汇总。"""
+    from make_report.cli.serve import run
+
+    raise typer.Exit(run(db, data_dir, host, port, init, backup, office, admin))
+
+
 def _say(text: str) -> None:
-    typer.echo(text, err=True)
+    from make_report.core.safe import visible
+
+    typer.echo(visible(text), err=True)
 
 
 COMMANDS = {"template", "check", "export", "build", "batch", "summary", "import", "explain",
-            "--help",
+            "serve", "--help",
             "-h", "--version"}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``make-report FILE.xlsx`` means ``make-report build FILE.xlsx``."""
-    from make_report.core.errors import InputError
+    from make_report.core.errors import internal_error, usage_message, user_message
 
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and not args[0].startswith("-"):
         args.insert(0, "build")
     try:
         code = app(args, prog_name="make-report", standalone_mode=False)
-    except InputError as exc:
-        typer.secho(f"无法处理:{exc.message}", err=True, fg="red")
-        return 2
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
         typer.echo("已中止。", err=True)
         return 2
-    except OSError as exc:  # a file could not be read or written, outside the usual places
-        from make_report.core.errors import os_error
-
-        typer.secho(f"无法处理:{os_error(exc).message}", err=True, fg="red")
-        return 2
-    except Exception as exc:  # usage errors, and anything unforeseen: never a traceback
-        from make_report.core.errors import internal_error, usage_message
-
+    except Exception as exc:  # the one boundary: a sentence, exit 2, never a traceback
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]
             return 2
-        if os.environ.get("MAKE_REPORT_DEBUG"):
+        message = user_message(exc) or usage_message(exc)
+        if message is None and os.environ.get("MAKE_REPORT_DEBUG"):
             raise
-        message = usage_message(exc)
-        typer.secho(f"无法处理:{message or internal_error(exc)}", err=True, fg="red")
+        from make_report.core.safe import visible
+
+        typer.secho(f"无法处理:{visible(message or internal_error(exc))}", err=True, fg="red")
         return 2
     if code == 130:  # Ctrl-C: typer turns KeyboardInterrupt into 130; ours are 0, 1, 2
         typer.echo("已中止:未完成的文件没有写入,原有的文件保持不变。", err=True)

@@ -1,4 +1,12 @@
-"""The one exception that reaches the user: the input or the command is unusable (exit 2)."""
+"""The errors a user can cause, and their translation into one Chinese sentence.
+
+Every error a clerk's input or command can cause derives from ``MakeReportError`` and
+carries its sentence in ``message``: ``InputError`` (file or command unusable),
+``formats.UnknownFormat``, ``core.interchange.InterchangeError``,
+``narrative.NarrativeError``. ``user_message`` turns any exception into what a user reads;
+the CLI (``cli.main``) and the batch worker (``app.batch``) are its only two callers that
+decide what happens next (exit 2, or the file marked unusable).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,16 @@ import errno
 from pathlib import Path
 
 
-class InputError(Exception):
-    """A Chinese sentence saying why the file or the command cannot be used."""
+class MakeReportError(Exception):
+    """A Chinese sentence saying what is wrong with the input or the request (exit 2)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class InputError(MakeReportError):
+    """The file or the command cannot be used at all."""
 
 
 _BUSY = ("没有权限,或该文件正在 Word、Excel 或 WPS 中打开", "关闭该文件,或用 -o 换一个位置")
@@ -93,6 +105,16 @@ def _param_name(exc: Exception) -> str:
     if getattr(param, "param_type_name", "") == "option":
         return "/".join(getattr(param, "opts", ()))
     return str(getattr(param, "name", "") or "").upper()
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The sentence a user reads for ``exc``: its own for a ``MakeReportError``, the
+    operating system's reason for an ``OSError``; None for a bug (see ``internal_error``)."""
+    if isinstance(exc, MakeReportError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return os_error(exc).message
+    return None
 
 
 def internal_error(exc: BaseException) -> str:

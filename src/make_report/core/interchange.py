@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from make_report.core.errors import MakeReportError
 from make_report.core.findings import Findings
 from make_report.core.model import Entry, Report, Value, zero_values
 from make_report.core.spec import Field, Format, GridTable
@@ -58,7 +59,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return out
 
 
-class InterchangeError(ValueError):
+class InterchangeError(MakeReportError, ValueError):
     """Interchange JSON of a shape that cannot be read: one Chinese sentence naming the key."""
 
 

@@ -21,12 +21,22 @@ META_ROWS: tuple[tuple[str, str, str], ...] = (
     ("contact", "联系方式(可选)", "如:县政府办公室 0931-1234567(会写成“如对本报告有疑问,请与……联系”),"
                                 "或写成完整的一句话"),
 )
+META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
+             "如确需修改,可在“审阅”中撤销工作表保护。")
+NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
 META_FIRST_ROW = 4
 NARRATIVE_FIRST_ROW = 5
 TABLE_ORIGIN_ROW = 5
 STATUS_ROW = 3
 CHECK_OK = "✓"
 CHECK_BAD = "✗"
+
+
+def hint_texts(fmt: Format) -> tuple[str, ...]:
+    """Every hint the standard workbook shows a clerk: pasted into a report, a leftover."""
+    hints = [META_HINT, *NARRATIVE_HEADERS, *(hint for _, _, hint in META_ROWS),
+             *(s.instruction for s in fmt.sections)]
+    return tuple(dict.fromkeys(h for h in hints if h))
 
 
 def col_letter(col: int) -> str:

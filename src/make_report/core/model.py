@@ -45,6 +45,13 @@ class Report:
         return self.value(f"{table}.{row}" + ("" if column is None else f".{column}"))
 
 
+def is_number(value: object) -> bool:
+    """A count or a finite amount: what arithmetic on a report may use (N1 reports the rest)."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def zero_values(fmt: Format) -> dict[str, Value]:
     return {f.key: (Decimal("0") if f.kind == "amount" else 0) for f in fmt.fields}
 

@@ -269,6 +269,17 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A key ratio a reviewer looks at: the sum of some fields over the sum of others."""
+
+    name: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    headline: bool = False
+    """Shown as a column of the summary workbook."""
+
+
+@dataclass(frozen=True)
 class Format:
     id: str
     name: str
@@ -282,6 +293,7 @@ class Format:
     year_rules: tuple[YearRule, ...] = ()
     claims: tuple[Claim, ...] = ()
     key_figures: tuple[Figure, ...] = ()
+    ratios: tuple[Ratio, ...] = ()
 
     @cached_property
     def fields(self) -> tuple[Field, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from make_report.core.model import Report, Value
+from make_report.core.model import Entry, Report, Value
 from make_report.core.spec import Format
 
 
@@ -33,7 +33,26 @@ def consistent_values(fmt: Format, rng: random.Random, high: int = 20) -> dict[s
     return values
 
 
+NARRATIVE = {
+    "overview": [Entry("(一)主动公开", ["坚持以公开为常态、不公开为例外,及时主动公开政府信息。"])],
+    "problems": [
+        Entry("(一)存在的主要问题", ["部分栏目更新不够及时,政策解读的形式还比较单一,"
+                                 "依申请公开答复的规范性有待提高。"]),
+        Entry("(二)改进情况", ["建立栏目更新提醒机制,丰富政策解读形式,加强业务培训。"
+                             "上年度指出的问题已全部整改到位。"]),
+    ],
+    "other": [Entry("(一)信息处理费收取情况", ["本年度未收取信息处理费。"])],
+}
+"""Text that passes every content rule and states no number, so no table value can contradict it."""
+
+
+def consistent_narrative() -> dict[str, list[Entry]]:
+    return {key: [Entry(e.heading, list(e.paragraphs)) for e in entries]
+            for key, entries in NARRATIVE.items()}
+
+
 def consistent_report(fmt: Format, seed: int = 0, agency: str = "示例县人民政府") -> Report:
     rng = random.Random(seed)
     year = fmt.years[0] if fmt.years[1] else 2024
-    return Report(fmt, agency, year, values=consistent_values(fmt, rng))
+    return Report(fmt, agency, year, values=consistent_values(fmt, rng),
+                  narrative=consistent_narrative())

@@ -1,5 +1,6 @@
 """The official formats, and how a report year picks one."""
 
+from make_report.core.errors import MakeReportError
 from make_report.core.spec import Format
 from make_report.formats.f2019 import FORMAT as FORMAT_2019
 from make_report.formats.f2021 import FORMAT as FORMAT_2021
@@ -7,7 +8,7 @@ from make_report.formats.f2021 import FORMAT as FORMAT_2021
 FORMATS: dict[str, Format] = {f.id: f for f in (FORMAT_2021, FORMAT_2019)}
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(MakeReportError, ValueError):
     """A format id or report year no official format covers."""
 
 

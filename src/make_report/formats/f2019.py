@@ -15,6 +15,7 @@ from make_report.formats.f2021 import (
     applications_equations,
     applications_table,
     carried_over,
+    ratios,
     sections,
 )
 
@@ -58,4 +59,5 @@ FORMAT = Format(
     year_rules=(carried_over(APPLICATIONS_2019),),
     claims=CLAIMS,
     key_figures=FIGURES,
+    ratios=ratios(APPLICATIONS_2019),
 )

@@ -3,6 +3,9 @@
 Labels are verbatim from the official tables; keys are the interchange keys of the spec.
 """
 
+import re
+
+from make_report.core.numerals import COUNT
 from make_report.core.spec import (
     Block,
     BlockTable,
@@ -14,6 +17,7 @@ from make_report.core.spec import (
     Format,
     GridTable,
     Header,
+    Ratio,
     Row,
     Section,
     YearRule,
@@ -166,22 +170,22 @@ Y2 = YearRule(
 _COUNTED = r"\s*(?:件|起|条|宗|个)"
 CLAIMS = (
     Claim("本年新收政府信息公开申请",
-          r"(?:收到|受理|新收)[^。;,,]{0,16}?申请[^。;,,\d]{0,4}?(\d+)\s*(?:件|个|条|宗)",
+          r"(?:收到|受理|新收)[^。;,,]{0,16}?申请[^。;,,\d]{0,4}?" + COUNT + r"\s*(?:件|个|条|宗)",
           ("applications.new_received.6",)),
-    Claim("行政复议", r"行政复议[^。;,,\d]{0,6}?(\d+)" + _COUNTED,
+    Claim("行政复议", r"行政复议[^。;,,\d]{0,6}?" + COUNT + _COUNTED,
           ("review_litigation.review.4",)),
-    Claim("行政诉讼", r"行政诉讼[^。;,,\d]{0,6}?(\d+)" + _COUNTED,
+    Claim("行政诉讼", r"行政诉讼[^。;,,\d]{0,6}?" + COUNT + _COUNTED,
           ("review_litigation.litigation_direct.4", "review_litigation.litigation_after_review.4")),
 )
 """T1 claims both formats share (tables 三 and 四 are alike)."""
 
 CLAIMS_2021 = (
     *CLAIMS,
-    Claim("现行有效行政规范性文件", r"现行有效[^。;,,\d]{0,8}?规范性文件\s*(\d+)\s*件",
+    Claim("现行有效行政规范性文件", r"现行有效[^。;,,\d]{0,8}?规范性文件\s*" + COUNT + r"\s*件",
           ("active_disclosure.normative_documents.in_force",)),
-    Claim("本年废止行政规范性文件", r"规范性文件[^。;]{0,30}?废止\s*(\d+)\s*件",
+    Claim("本年废止行政规范性文件", r"规范性文件[^。;]{0,30}?废止\s*" + COUNT + r"\s*件",
           ("active_disclosure.normative_documents.abolished",)),
-    Claim("本年制发行政规范性文件", r"规范性文件[^。;]{0,30}?制发\s*(\d+)\s*件",
+    Claim("本年制发行政规范性文件", r"规范性文件[^。;]{0,30}?制发\s*" + COUNT + r"\s*件",
           ("active_disclosure.normative_documents.issued",)),
 )
 
@@ -196,6 +200,28 @@ FIGURES = (
                             "review_litigation.litigation_after_review.4")),
 )
 """Key figures of the summary workbook both formats share; totals of table 三 use 总计."""
+
+def ratios(applications: GridTable) -> tuple[Ratio, ...]:
+    """实质公开率, 复议纠错率, 诉讼纠错率, then each result category's share of (七)总计."""
+    total = ("applications.total_handled.6",)
+    litigation = ("litigation_direct", "litigation_after_review")
+    out = [
+        Ratio("实质公开率", ("applications.granted.6", "applications.partially_granted.6"),
+              total, headline=True),
+        Ratio("复议纠错率", ("review_litigation.review.1",), ("review_litigation.review.4",),
+              headline=True),
+        Ratio("诉讼纠错率", tuple(f"review_litigation.{r}.1" for r in litigation),
+              tuple(f"review_litigation.{r}.4" for r in litigation), headline=True),
+    ]
+    groups: dict[str, list[str]] = {}
+    for row in applications.rows:
+        if row.path[0] == RESULTS and row.key != "total_handled":
+            groups.setdefault(row.path[1], []).append(f"applications.{row.key}.6")
+    for label, keys in groups.items():
+        name = re.sub(r"^\([一二三四五六七八九十]+\)|\(.*\)$", "", label)
+        out.append(Ratio(f"{name}占比", tuple(keys), total))
+    return tuple(out)
+
 
 NARRATIVE_HINT = ("每个二级标题占一行(A列),其下每段文字占一行(B列);"
                   "可增删行,标题可改。段落中可用 {{ 依申请.本年新收.总计 }} 等引用表格数字。")
@@ -245,4 +271,5 @@ FORMAT = Format(
     year_rules=(carried_over(APPLICATIONS_2021), Y2),
     claims=CLAIMS_2021,
     key_figures=(*FIGURES, Figure("行政事业性收费(万元)", ("active_disclosure.fees_10k_yuan",))),
+    ratios=ratios(APPLICATIONS_2021),
 )

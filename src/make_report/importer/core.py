@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from make_report.checks.content import check_headings
 from make_report.checks.validate import check_equation, validate
 from make_report.core.errors import InputError
 from make_report.core.findings import Finding, Findings
@@ -16,7 +17,16 @@ from make_report.core.model import Entry, Report
 from make_report.core.spec import REPORT_TITLE, BlockTable, Format
 from make_report.formats import FORMATS, get_format
 from make_report.importer import tables
-from make_report.importer.document import Layout, entries, find_layout, guess_year, paragraphs
+from make_report.importer.document import (
+    Layout,
+    compact,
+    entries,
+    find_layout,
+    guess_year,
+    numbering,
+    numeral,
+    paragraphs,
+)
 from make_report.importer.result import Collector, ImportResult
 from make_report.importer.source import Source, load
 from make_report.importer.walk import region_text, tokenize
@@ -48,7 +58,19 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
     findings.extend(notes)
     findings.extend(out.findings)
     return ImportResult(report, findings, out.unread_keys(), out.labels, out.blank, out.extra,
-                        path, variant)
+                        path, variant, *_headings(source, layout, fmt))
+
+
+def _headings(source: Source, layout: Layout, fmt: Format) -> tuple[list, dict]:
+    """What the heading rules (C9–C11) need: the first-level headings as written, and the
+    numbering of the (一) lines of each narrative section."""
+    headings = [(s.key, compact(s.heading), numeral(s.heading)) for s in layout.sections]
+    narrative = {s.key for s in fmt.narrative_sections}
+    numbers: dict[str, list[str]] = {}
+    for s in layout.sections:
+        if s.key in narrative:
+            numbers.setdefault(s.key, []).extend(numbering(source.lines[s.start:s.end]))
+    return headings, numbers
 
 
 def _guessed_year(source: Source, notes: Findings, path: Path) -> int:
@@ -152,12 +174,13 @@ def audit(result: ImportResult) -> Findings:
     format whose table 三 rows the report follows, over the numbers only it has."""
     unknown = result.uncertain
     out, skipped = Findings(), 0
-    for found in validate(result.report):
+    for found in validate(result.report, titles=result.titles):
         if unknown & set(found.fields):
             skipped += 1
         else:
             out.add(found)
     out.extend(_variant_findings(result))
+    out.extend(check_headings(result.report.format, result.headings, result.numbering))
     if skipped:
         out.add(finding("I3", problem=f"有 {skipped} 项勾稽关系或文字核对涉及未能读取的单元格,"
                         "未作判断"))

@@ -124,6 +124,21 @@ def heading_of(line: Line) -> tuple[str, str] | None:
     return None
 
 
+def numeral(heading: str) -> str | None:
+    """The 一 of ``一、总体情况`` as written (None for an unnumbered heading)."""
+    m = HEADING.fullmatch(compact(heading).rstrip("。.*"))
+    return m.group(1) if m else None
+
+
+def numbering(lines: Sequence[Line]) -> list[str]:
+    """The numerals of the (一) (二) … that begin lines, in order, as written."""
+    out = []
+    for line in lines:
+        if line.kind == "text" and (m := NUMBERING.match(clean(line.text))):
+            out.append(m.group(1))
+    return out
+
+
 def _title(lines: tuple[Line, ...], first: int, layout: Layout) -> None:
     """The closest title before the first section; a bare ``2024年…报告`` takes its agency
     from a full title just above it (000 has both) or from the line above (PDF titles)."""

@@ -32,6 +32,18 @@ class ImportResult:
     source: Path | None = None
     variant: str | None = None
     """Id of the other format whose table 三 rows the report follows (drift), if any."""
+    headings: list[tuple[str, str, str | None]] = field(default_factory=list)
+    """First-level headings as the report writes them: (section key, text, its numeral)."""
+    numbering: dict[str, list[str]] = field(default_factory=dict)
+    """Numerals of each narrative section's (一) (二) … lines, in the report's order."""
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Section key -> the report's own heading (the first one met), for messages."""
+        out: dict[str, str] = {}
+        for key, text, _ in self.headings:
+            out.setdefault(key, text)
+        return out
 
     @property
     def uncertain(self) -> set[str]:

@@ -60,6 +60,12 @@ class Source:
 
 SAVE_AS_DOCX = "请在 Word 或 WPS 中打开,另存为“Word 文档(*.docx)”后再试。"
 USUAL_SIZE = "年度报告通常不到 10 MB"
+MAX_DOCUMENT_ELEMENTS = 200_000
+"""XML elements of a Word document: a report this tool writes has about 3,500, one
+saved by Word with its tables perhaps 20,000."""
+MAX_LINES = 20_000
+"""Lines (paragraphs, table rows) of a report: a long one has about 2,000; reading more
+would only make the importer slow, never find a report."""
 ENTITY = re.compile(r"<!\s*ENTITY|<!\s*DOCTYPE[^>\[]*\[", re.I)
 """An internal DTD subset: no web page has one, entity attacks need one."""
 
@@ -78,6 +84,14 @@ def load(path: Path) -> Source:
 
 
 def _load(path: Path, suffix: str) -> Source:
+    source = _read_lines(path, suffix)
+    if len(source.lines) > MAX_LINES:
+        raise InputError(f"{path.name}:内容过多(超过 {MAX_LINES} 段或行),"
+                         "不像是政府信息公开工作年度报告,无法导入。")
+    return source
+
+
+def _read_lines(path: Path, suffix: str) -> Source:
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
     if path.is_dir():
@@ -110,6 +124,41 @@ def sniff_docx(path: Path) -> None:
     check_package(path, DOCUMENT)
 
 
+def check_reference_docx(path: Path) -> None:
+    """``--reference-docx``: the same checks as any Word document read here (a regular
+    file of a sane size, no bomb, no DTD, well-formed XML), then a .docx with styles that
+    python-docx can open; Word's templates and macro documents are told apart."""
+    label = f"--reference-docx {path.name}"
+    try:
+        if not path.exists():
+            raise InputError(f"{path.name}:文件不存在。")
+        check_size(path, USUAL_SIZE)
+        sniff_docx(path)
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
+            has_styles = "word/styles.xml" in zf.namelist()
+    except InputError as exc:
+        raise InputError(f"{label}:{exc.message.removeprefix(path.name + ':')}") from None
+    except OSError as exc:
+        raise read_error(path, exc) from None
+    except Exception:  # a zip that passed the checks and still fails to open
+        has_styles, types = False, b""
+    kind = ("Word 模板(.dotx)" if b"template.main+xml" in types else
+            "启用宏的 Word 文档(.docm)" if b"macroEnabled" in types else "")
+    if kind:
+        raise InputError(f"{label}:这是{kind},不能直接用作样式来源。{SAVE_AS_DOCX}")
+    if not has_styles:
+        raise InputError(f"{label}:不是有效的 Word 文档(.docx,需含样式),{SAVE_AS_DOCX}")
+    import docx
+
+    try:
+        docx.Document(str(path))
+    except Exception:  # KeyError, XMLSyntaxError, ValueError ...: damaged in some other way
+        raise InputError(f"{label}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None
+
+
 def _check_docx_kind(names: set[str], name: str) -> None:
     if "word/document.xml" in names:
         return
@@ -118,7 +167,8 @@ def _check_docx_kind(names: set[str], name: str) -> None:
     raise InputError(f"{name}:压缩包中没有 Word 文档内容,不是有效的 .docx 文件。{SAVE_AS_DOCX}")
 
 
-DOCUMENT = Package("正常的 Word 文档", "Word 和 WPS 保存的文档", SAVE_AS_DOCX, _check_docx_kind)
+DOCUMENT = Package("正常的 Word 文档", "Word 和 WPS 保存的文档", SAVE_AS_DOCX, _check_docx_kind,
+                   max_elements=MAX_DOCUMENT_ELEMENTS)
 
 
 def _html_lines(text: str, path: Path) -> list[Line]:

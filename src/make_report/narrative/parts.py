@@ -25,6 +25,7 @@ from make_report.narrative.firstpage import (
 )
 from make_report.narrative.names import Names
 from make_report.narrative.render import (
+    Budget,
     render_context,
     render_template,
     render_text,
@@ -49,6 +50,7 @@ class _Parts:
                  where: Mapping[str, str]) -> None:
         self.report, self.templates, self.where = report, templates, where
         self.context: Names = render_context(report)
+        self.budget = Budget()
 
     def parts(self) -> Iterator[Part]:
         yield ("title", self.report.title)
@@ -89,7 +91,7 @@ class _Parts:
         if name is None and not entries:
             name = section.default_template
         if name:
-            for text in render_template(name, self.context, self.templates):
+            for text in render_template(name, self.context, self.templates, self.budget):
                 yield ("paragraph", text)
         if section.table:
             yield ("table", self.report.format.table(section.table), section.heading)
@@ -106,5 +108,5 @@ class _Parts:
 
     def user_text(self, text: str, where: str) -> Iterator[Part]:
         """A user's cell: rendered, then one paragraph per line."""
-        for line in split_paragraphs(render_text(text, self.context, where)):
+        for line in split_paragraphs(render_text(text, self.context, where, self.budget)):
             yield ("paragraph", line)

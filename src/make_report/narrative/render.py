@@ -11,7 +11,9 @@ import decimal
 import functools
 import itertools
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -22,6 +24,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
+from make_report.core.errors import MakeReportError
 from make_report.core.model import Report, format_value
 from make_report.narrative.names import NameList, Names, chinese_tables, english_tables
 from make_report.narrative.placeholders import NotPrintable, printable
@@ -36,12 +39,8 @@ _RUNTIME: tuple[tuple[type[BaseException], str], ...] = (
     (TypeError, "类型不符,如数字与文字相加"), (ValueError, "数值有误"), (ArithmeticError, "数值有误"))
 
 
-class NarrativeError(Exception):
+class NarrativeError(MakeReportError):
     """A template that cannot be rendered; the message is Chinese and names the place."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class _UnknownName(UndefinedError):
@@ -85,6 +84,13 @@ MAX_RANGE = 10_000
 """Items ``range()`` may give."""
 MAX_WORK = 200_000
 """Loop steps plus characters made, per cell or template file (about half a second)."""
+MAX_REPORT_WORK = 1_000_000
+"""The same steps, for all the narrative of one report together (a ``Budget``): a
+thousand cells each just under ``MAX_WORK`` must not add up to minutes."""
+TAG_WORK = 250
+"""Steps charged for compiling one ``{{ }}`` or ``{% %}`` (about a millisecond each)."""
+MAX_TEMPLATE_BYTES = 1024 * 1024
+"""A narrative template file is a few KB."""
 _WORK: ContextVar[list[int] | None] = ContextVar("narrative_work", default=None)
 _STEPS = "_make_report_steps"
 """The global every ``for`` loop's iterable passes through (see ``_compile``)."""
@@ -98,6 +104,16 @@ _BRACE_SPEC = re.compile(r"\{[^{}]*\}")
 
 class _TooMuch(Exception):
     """A template that would make more than narrative text ever needs (a Chinese reason)."""
+
+
+class Budget:
+    """The work all the narrative cells and templates of one report may do together.
+
+    Pass one to every ``render_text`` of a report: each cell is still held to
+    ``MAX_WORK``, and all of them together to ``MAX_REPORT_WORK``."""
+
+    def __init__(self, work: int = MAX_REPORT_WORK) -> None:
+        self.total = self.left = work
 
 
 def _weight(value: object, limit: int = MAX_SIZE, depth: int = 0) -> int:
@@ -127,7 +143,13 @@ def _charge(amount: int) -> None:
     if work is not None:  # None while compiling: constants are the template's own text
         work[0] -= amount
         if work[0] < 0:
-            raise _TooMuch(f"循环或输出过多(超过 {MAX_WORK} 步),请简化模板")
+            raise _TooMuch(_too_much_work(work[1]))
+
+
+def _too_much_work(limit: int) -> str:
+    if limit > MAX_WORK:  # the report's budget ran out, not this cell's
+        return f"全部叙述文字的模板合计计算量过大(超过 {limit} 步),请简化模板"
+    return f"循环或输出过多(超过 {MAX_WORK} 步),请简化模板"
 
 
 def _light(value: object, made: bool = True) -> None:
@@ -356,18 +378,29 @@ def render_context(report: Report) -> Names:
     return ctx
 
 
-def render_text(source: str, report: Report | Mapping, where: str) -> str:
-    """Render one narrative cell; ``where`` (如 一、总体情况!B7) goes into any error."""
+def render_text(source: str, report: Report | Mapping, where: str,
+                budget: Budget | None = None) -> str:
+    """Render one narrative cell; ``where`` (如 一、总体情况!B7) goes into any error.
+    ``budget``, shared by all the cells of a report, bounds their work together."""
     if not any(marker in source for marker in _MARKERS):
         return source
     ctx = report if isinstance(report, Mapping) else render_context(report)
+    limit = min(MAX_WORK, budget.left) if budget is not None else MAX_WORK
+    cell = [limit, budget.total if budget is not None and budget.left < MAX_WORK else limit]
     try:
-        template = _COMPILED.get(source) or _compile(source)
-        work = _WORK.set([MAX_WORK])
+        template = _COMPILED.get(source)
+        if template is None:
+            cell[0] -= TAG_WORK * sum(source.count(m) for m in _MARKERS[:2])
+            if cell[0] < 0:
+                raise _TooMuch(_too_much_work(cell[1]))
+            template = _compile(source)
+        work = _WORK.set(cell)
         try:
             return template.render(ctx)  # type: ignore[attr-defined]
         finally:
             _WORK.reset(work)
+            if budget is not None:
+                budget.left -= limit - max(cell[0], 0)
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"{where} 模板语法有误(第{exc.lineno}行):{_syntax(exc)}") from None
     except _UnknownName as exc:
@@ -492,14 +525,44 @@ def find_template(name: str, custom: Path | None = None) -> Path:
     for place in places:
         if place.is_file():
             return place
+        if place.exists() and not place.is_dir():  # a pipe or a device: never skipped silently
+            raise NarrativeError(f"叙述模板 {place} 不是普通文件(而是管道、设备等),无法读取")
     raise NarrativeError(f"找不到叙述模板“{name}”(已查找:{'、'.join(map(str, places))})")
 
 
-def render_template(name: str, report: Report | Mapping, custom: Path | None = None) -> list[str]:
+def render_template(name: str, report: Report | Mapping, custom: Path | None = None,
+                    budget: Budget | None = None) -> list[str]:
     """Paragraphs of a narrative template file: a blank line starts a new paragraph."""
     path = find_template(name, custom)
-    text = render_text(path.read_text(encoding="utf-8"), report, f"叙述模板 {path}")
+    text = render_text(_read_template(path), report, f"叙述模板 {path}", budget)
     return split_paragraphs(text, blank_line=True)
+
+
+def _read_template(path: Path) -> str:
+    """A template file's text: a regular file (opened without blocking, so a pipe cannot
+    hang the run), of a sane size, in UTF-8."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NarrativeError(f"叙述模板 {path} 不是普通文件(而是管道、设备等),无法读取")
+            data = fh.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError as exc:
+        raise NarrativeError(f"叙述模板 {path} 无法读取({_os_reason(exc)})") from None
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise NarrativeError(f"叙述模板 {path} 过大(超过 1 MB),叙述模板通常只有几 KB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NarrativeError(f"叙述模板 {path} 不是 UTF-8 编码(可能是 GBK)。请用记事本打开,"
+                             "“另存为”时把编码选为 UTF-8 后再试") from None
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+            errno.ENOENT: "文件不存在"}.get(exc.errno or 0, f"操作系统错误代码 {exc.errno}")
 
 
 def split_paragraphs(text: str, blank_line: bool = False) -> list[str]:

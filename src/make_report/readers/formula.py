@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal, DecimalException
+from decimal import Decimal, DecimalException, localcontext
 
 from make_report.core.layout import col_letter, split_address
 
@@ -23,6 +23,10 @@ MAX_NESTING = 64
 """Excel's own limit on nested parentheses and functions."""
 MAX_RANGE = 10_000
 """Cells a SUM range may cover here; larger ones fall back to Excel's cached value."""
+MAX_FORMULA = 8192
+"""Characters in a formula: Excel's own limit."""
+EXCEL_DIGITS = 15
+"""Significant digits Excel keeps of a result (a double, shown to 15 digits)."""
 
 
 class Unsupported(ValueError):
@@ -33,11 +37,17 @@ class FormulaError(ValueError):
     """A formula that is an Excel error (#REF!, #DIV/0!)."""
 
 
+class TooComplex(Unsupported):
+    """A workbook whose formulas together refer to more cells than any report needs."""
+
+
 Lookup = Callable[[str], Decimal]
 
 
 def evaluate(formula: str, lookup: Lookup) -> Decimal:
     body = formula.lstrip("=").strip()
+    if len(body) > MAX_FORMULA:
+        raise Unsupported("length")
     if m := ERROR.search(body):
         raise FormulaError(m.group(0))
     tokens = _tokenize(body)
@@ -48,7 +58,17 @@ def evaluate(formula: str, lookup: Lookup) -> Decimal:
         raise FormulaError("#NUM!") from None
     if parser.pos != len(tokens):
         raise Unsupported(body)
-    return value
+    return as_excel(value)
+
+
+def as_excel(value: Decimal) -> Decimal:
+    """A result as Excel holds it: 15 significant digits, so ``=1/3*3`` is 1 (exactly
+    what Decimal's 28 digits would make 0.999…). Shorter results stay as they are."""
+    if not value.is_finite() or len(value.as_tuple().digits) <= EXCEL_DIGITS:
+        return value
+    with localcontext() as ctx:
+        ctx.prec = EXCEL_DIGITS
+        return +value
 
 
 def _tokenize(body: str) -> list[tuple[str, str]]:

@@ -78,8 +78,12 @@ class Sheet:
         self.title = title
         self.cells = cells
         self.merged_cells = _Merged(merges)
-        rows = [int(CELL_REF.fullmatch(a).group(2)) for a in cells] or [1]  # type: ignore[union-attr]
-        self.max_row = max(rows)
+        self.rows = sorted({int(CELL_REF.fullmatch(a).group(2)) for a in cells})  # type: ignore[union-attr]
+        self.max_row = self.rows[-1] if self.rows else 1
+
+    def filled_rows(self, first: int = 1) -> list[int]:
+        """Row numbers from ``first`` on that hold a cell, in order."""
+        return [r for r in self.rows if r >= first]
 
     def __getitem__(self, address: str) -> Cell:
         return self.cells.get(address, EMPTY)
@@ -131,8 +135,7 @@ class Workbook:
             self._strings = []
             if "xl/sharedStrings.xml" in self.zip.namelist():
                 for si in self._xml("xl/sharedStrings.xml").iter(f"{NS}si"):
-                    self._strings.append("".join(t.text or "" for t in si.iter(f"{NS}t")
-                                                 if t.getparent().tag != f"{NS}rPh"))
+                    self._strings.append(_text_of(si))
         return self._strings
 
     @property
@@ -171,10 +174,10 @@ class Workbook:
         f, v = el.find(f"{NS}f"), el.find(f"{NS}v")
         raw = v.text if v is not None else None
         if kind == "inlineStr":
-            value: Any = "".join(t.text or "" for t in el.iter(f"{NS}t"))
+            value: Any = _text_of(el)
             kind = "s"
         else:
-            value = self._value(kind, raw, fmt)
+            value = self._value(kind, raw, fmt, el.get("r", ""))
         if f is not None:
             text = f.text or ""
             return Cell(f"={text}" if text else "=<shared>", "f", fmt, value)
@@ -182,12 +185,14 @@ class Workbook:
             kind = "d"
         return Cell(value, {"str": "s", "s": "s", "b": "b", "e": "e"}.get(kind, kind), fmt, value)
 
-    def _value(self, kind: str, raw: str | None, fmt: str) -> Any:
+    def _value(self, kind: str, raw: str | None, fmt: str, ref: str = "") -> Any:
         if raw is None:
             return None
         if kind == "s":
             index = int(raw)
-            return self.strings[index] if index < len(self.strings) else None
+            if not 0 <= index < len(self.strings):  # never a blank, never the last string
+                raise MissingString(ref, index, len(self.strings))
+            return self.strings[index]
         if kind in ("str", "e"):
             return raw
         if kind == "b":
@@ -201,6 +206,19 @@ class Workbook:
             except (OverflowError, ValueError):  # no day at all: NaN, or past the year 9999
                 return number
         return number
+
+
+class MissingString(ValueError):
+    """A cell refers to a shared string the workbook does not have: the file is damaged."""
+
+    def __init__(self, ref: str, index: int, count: int) -> None:
+        super().__init__(ref)
+        self.ref, self.index, self.count = ref, index, count
+
+
+def _text_of(el: etree._Element) -> str:
+    """A string item's text: its runs, without phonetic guides (<rPh>), as Excel shows it."""
+    return "".join(t.text or "" for t in el.iter(f"{NS}t") if t.getparent().tag != f"{NS}rPh")
 
 
 def _number(raw: str) -> int | Decimal:

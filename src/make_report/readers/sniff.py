@@ -6,6 +6,8 @@ each deserves its own sentence rather than a parser's stack trace.
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -13,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from make_report.core.errors import InputError, read_error
-from make_report.readers.xmlscan import MAX_CELLS, MAX_COLS, MAX_ROWS, Refused, scan_parts
+from make_report.readers.xmlscan import (
+    MAX_CELLS,
+    MAX_COLS,
+    MAX_ELEMENTS,
+    MAX_PART,
+    MAX_ROWS,
+    Refused,
+    scan_parts,
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -62,13 +72,46 @@ def _sniff(path: Path) -> None:
     check_package(path, WORKBOOK)
 
 
-def check_size(path: Path, usual: str) -> None:
-    """Refuse an empty file, and one larger than any report (``usual`` says how large)."""
-    size = path.stat().st_size
-    if size == 0:
+def check_size(path: Path, usual: str, max_bytes: int = MAX_BYTES) -> None:
+    """The one check every input file passes first, whatever its kind: a regular file
+    (a pipe or a device would block the read or never end), not empty, and no larger
+    than any report (``usual`` says how large one usually is). Only ``stat``: nothing is
+    opened, so nothing can block."""
+    _check_stat(path, os.stat(path), usual, max_bytes)
+
+
+def _check_stat(path: Path, st: os.stat_result, usual: str, max_bytes: int) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path.name}:这是一个文件夹,不是文件。")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path.name}:不是普通文件(而是管道、设备或其他特殊文件),无法读取。"
+                         "请选择保存在磁盘上的文件。")
+    if st.st_size == 0:
         raise InputError(f"{path.name}:文件是空的(0 字节),可能未保存完整。")
-    if size > MAX_BYTES:
-        raise InputError(f"{path.name}:文件过大({size // 1024 // 1024} MB),{usual}。")
+    if st.st_size > max_bytes:
+        raise InputError(f"{path.name}:文件过大({_megabytes(st.st_size)}),{usual}。")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // 1024 // 1024} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def read_input(path: Path, usual: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an input file after the checks of ``check_size``; opened without
+    blocking, and checked again on the open file, so a file swapped for a pipe in between
+    cannot hang the read, nor one that grows make it longer than ``max_bytes``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError(f"{Path(path).name}:文件不存在,请检查文件名和所在文件夹。") from None
+    except OSError as exc:
+        raise read_error(path, exc) from None
+    with os.fdopen(fd, "rb") as fh:
+        _check_stat(Path(path), os.fstat(fd), usual, max_bytes)
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{Path(path).name}:文件过大(超过 {_megabytes(max_bytes)}),{usual}。")
+    return data
 
 
 def _check_not_open(path: Path) -> None:
@@ -93,6 +136,8 @@ class Package:
     """What to do about a damaged one."""
     check_kind: Callable[[set[str], str], None]
     """Raise InputError unless the member names are this kind's."""
+    max_elements: int = MAX_ELEMENTS
+    """XML elements in all its parts together (parsed, each costs time and memory)."""
 
 
 def check_package(path: Path, package: Package) -> None:
@@ -110,9 +155,9 @@ def check_package(path: Path, package: Package) -> None:
                 raise InputError(f"{name}:文件解压后过大({unpacked // 1024 // 1024} MB),"
                                  "可能是恶意构造的压缩文件,已拒绝读取。")
             package.check_kind(names, name)
-            scan_parts(zf)
+            scan_parts(zf, package.max_elements)
     except Refused as exc:
-        raise InputError(_refusal(name, exc, package.made_by)) from None
+        raise InputError(_refusal(name, exc, package)) from None
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError,
             NotImplementedError):
         raise InputError(f"{name}:文件已损坏(可能下载或复制不完整),无法打开。"
@@ -133,7 +178,8 @@ def _check_kind(names: set[str], name: str) -> None:
         raise InputError(f"{name}:压缩包中没有 Excel 工作簿内容,不是有效的 .xlsx 文件。{SAVE_AS}")
 
 
-def _refusal(name: str, exc: Refused, made_by: str) -> str:
+def _refusal(name: str, exc: Refused, package: Package) -> str:
+    made_by = package.made_by
     where = f"{exc.sheet}!{exc.ref}"
     part = f"工作表“{exc.sheet}”" if exc.sheet else f"部件 {exc.part} "
     limits = f"标准工作簿最多 {MAX_ROWS} 行、{MAX_COLS} 列"
@@ -143,6 +189,13 @@ def _refusal(name: str, exc: Refused, made_by: str) -> str:
         "range": f"{name}:{where} 超出了工作簿的正常范围({limits}),已拒绝读取。"
                  "请删除多余的行和列后再试。",
         "merge": f"{name}:{where} 合并区域过大({limits}),已拒绝读取。请取消该合并后再试。",
+        "encoding": f"{name}:{part}使用了不常见的文字编码{f'“{exc.ref}”' if exc.ref else ''},"
+                    f"{made_by}都使用 UTF-8 编码,可能是恶意构造的文件,已拒绝读取。",
+        "part": f"{name}:{part}解压后过大(超过 {MAX_PART // 1024 // 1024} MB),"
+                "远超正常文件的规模,可能是恶意构造的压缩文件,已拒绝读取。",
+        "broken": f"{name}:{part}不是完整有效的 XML,文件已损坏,无法读取。{package.save_as}",
+        "elements": f"{name}:{part}的内容元素过多(超过 {exc.ref} 个),"
+                    "远超正常文件的规模,可能是恶意构造的文件,已拒绝读取。",
         "cells": f"{name}:单元格过多(读到工作表“{exc.sheet}”时已超过 {MAX_CELLS} 个),"
                  "远超标准工作簿的规模,已拒绝读取。请删除多余的行和列后再试。",
     }[exc.kind]

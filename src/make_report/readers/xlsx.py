@@ -27,7 +27,7 @@ from make_report.core.model import Entry, Report, zero_values
 from make_report.core.spec import Format
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.readers import cells as cellparse
-from make_report.readers.formula import FormulaError, Unsupported, evaluate
+from make_report.readers.formula import FormulaError, TooComplex, Unsupported, evaluate
 from make_report.readers.sniff import sniff_workbook
 from make_report.rules import finding
 
@@ -54,13 +54,20 @@ def read_workbook(path: str | Path, format_id: str | None = None) -> ReadResult:
 
 
 def _load(path: Path) -> Any:
-    from make_report.readers.sheetxml import Workbook
+    from make_report.readers.sheetxml import MissingString, Workbook
 
+    sheet = ""
     try:
         wb = Workbook(path)
-        for name in wb.sheetnames:
-            wb[name]  # parse every sheet now, so a damaged part is reported here
+        for sheet in wb.sheetnames:
+            wb[sheet]  # parse every sheet now, so a damaged part is reported here
         return wb
+    except MissingString as exc:
+        raise InputError(f"{path.name}:{sheet}!{exc.ref} 引用了不存在的共享文字(第 {exc.index} 项,"
+                         f"工作簿中只有 {exc.count} 项),文件已损坏,无法读取。"
+                         "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
+    except MemoryError:
+        raise InputError(f"{path.name}:内存不足,无法读取该工作簿。请关闭其他程序后再试。") from None
     except Exception:  # a damaged package fails in many ways
         raise InputError(f"{path.name}:文件已损坏或不是有效的 Excel 工作簿,无法读取。"
                          "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
@@ -172,6 +179,9 @@ def _other_format(ws: Any, ts: TableSheet, fmt: Format) -> Format | None:
 
 MAX_CHAIN = 64
 """Formulas referring to formulas this deep are left to Excel's cached result."""
+MAX_FORMULA_WORK = 200_000
+"""Cell look-ups all the formulas of a workbook may make together (each formula cell is
+computed once); beyond, formulas are left to Excel's cached results."""
 _BUSY = cellparse.Parsed(0)
 """Marks a cell whose formula is being evaluated, so a cycle is found, not followed."""
 
@@ -183,6 +193,8 @@ class _Reader:
         self.findings = Findings()
         self.cells: dict[str, Location] = {}
         self._parsed: dict[tuple[str, str], cellparse.Parsed] = {}
+        self._computed: dict[tuple[str, str], Decimal] = {}
+        self._work = MAX_FORMULA_WORK
         self._by_address = {(ts.name, a): layout.format.field_map[k]
                             for ts in layout.tables.values() for k, a in ts.cells.items()}
 
@@ -283,8 +295,11 @@ class _Reader:
                 raw = self._formula(ws, address, set())
             except FormulaError as exc:
                 return cellparse.Parsed(0, "error", f"公式出错({exc}),请改为数字或正确的公式")
-            except (Unsupported, RecursionError):  # too deep for us: Excel's own result
+            except (Unsupported, RecursionError) as exc:  # too much for us: Excel's own result
                 raw = self._cached_value(ws.title, address)
+                if raw is None and isinstance(exc, TooComplex):
+                    return cellparse.Parsed(0, "error", "公式引用的单元格过多,本工具无法核算,且文件中"
+                                            "没有 Excel 的计算结果,请在 Excel 或 WPS 中打开并保存后再试")
                 if raw is None:
                     return cellparse.Parsed(0, "error", "公式没有计算结果(文件未在 Excel 中保存过),"
                                             "请在 Excel 或 WPS 中打开并保存后再试")
@@ -295,9 +310,15 @@ class _Reader:
             raise FormulaError("循环引用")
         if len(seen) > MAX_CHAIN:
             raise Unsupported(address)
+        done = self._computed.get((ws.title, address))
+        if done is not None:  # shared by many formulas: computed once
+            return done
         formula = str(ws[address].value)
 
         def lookup(ref: str) -> Decimal:
+            self._work -= 1
+            if self._work < 0:
+                raise TooComplex(ref)
             if f := self._by_address.get((ws.title, ref)):
                 # a bad input counts as 0 in the totals, as it does in the report
                 return Decimal(str(self._cell(ws, ref, f).value))
@@ -308,7 +329,8 @@ class _Reader:
                 return Decimal(0)  # text too, like Excel's SUM and the workbook's checks
             return Decimal(str(value))
 
-        return evaluate(formula, lookup)
+        value = self._computed[(ws.title, address)] = evaluate(formula, lookup)
+        return value
 
     def _cached_value(self, sheet: str, address: str) -> Any:
         """What Excel last computed for a formula we do not evaluate ourselves."""
@@ -317,7 +339,7 @@ class _Reader:
     def _narrative(self, section: Any) -> list[Entry]:
         ws = self.wb[section.sheet]
         entries: list[Entry] = []
-        for r in range(NARRATIVE_FIRST_ROW, ws.max_row + 1):
+        for r in ws.filled_rows(NARRATIVE_FIRST_ROW):  # never every row up to the last
             heading, text = _text(ws.cell(r, 1).value), _text(ws.cell(r, 2).value)
             if heading:
                 entries.append(Entry(heading))

@@ -21,7 +21,18 @@ MAX_COLS = 200
 CHUNK = 1 << 16
 XML_HEAD = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b" ", b"\t", b"\r", b"\n")
 DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)|<\x00!\x00D\x00|\x00<\x00!\x00D", re.I)
-REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+MAX_ELEMENTS = 1_000_000
+"""XML elements in the whole package: a full standard workbook has about 500,000, a
+report's Word document tens of thousands; a parsed element takes a few hundred bytes."""
+MAX_PART = 32 * 1024 * 1024
+"""Unpacked bytes of one XML part (a full workbook's largest sheet is a few MB)."""
+XML_NAMES = (".xml", ".rels")
+"""Parts a reader parses as XML by name; every one of them must be checked here."""
+ENCODINGS = {"utf-8", "us-ascii"}
+"""Encodings declared in an XML part that the scanner reads exactly as the parser does.
+Excel, WPS, Word and LibreOffice write UTF-8; UTF-16 is read only with its byte order mark."""
+DECLARED = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 SHEET_ROOTS = {"worksheet", "dialogsheet", "macrosheet"}
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
@@ -29,15 +40,13 @@ REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id
 
 
 class Refused(Exception):
-    """A part that must not reach a parser: ``kind`` is doctype, cells, range or merge."""
+    """A part that must not reach a parser: ``kind`` is doctype, cells, range, merge,
+    encoding (one the scanner cannot read as the parser would), broken (not well-formed
+    XML) or elements (more than any report has)."""
 
-    def __init__(self, kind: str, part: str, sheet: str = "", ref: str = "") -> None:
+    def __init__(self, kind: str, part: str, sheet: str = "", ref: str | int = "") -> None:
         super().__init__(f"{kind} {part} {ref}")
         self.kind, self.part, self.sheet, self.ref = kind, part, sheet, ref
-
-
-class _Done(Exception):
-    """Stop parsing a part: we have seen all we need of it."""
 
 
 @dataclass
@@ -49,11 +58,13 @@ class _State:
     names: dict[str, str] = field(default_factory=dict)
     """Sheet name by part path, once both are read."""
     cells: int = 0
+    elements: int = 0
+    max_elements: int = MAX_ELEMENTS
 
 
-def scan_parts(zf: zipfile.ZipFile) -> None:
+def scan_parts(zf: zipfile.ZipFile, max_elements: int = MAX_ELEMENTS) -> None:
     """Raise ``Refused`` for the first part no parser should see."""
-    state = _State()
+    state = _State(max_elements=max_elements)
     infos = [i for i in zf.infolist() if not i.is_dir()]
     first = [i for i in infos if i.filename in (WORKBOOK, WORKBOOK_RELS)]
     for info in first:
@@ -64,6 +75,11 @@ def scan_parts(zf: zipfile.ZipFile) -> None:
             _scan(zf, info, state)
 
 
+def _must_parse(name: str, state: _State) -> bool:
+    """A part some reader will hand to an XML parser: by its name, or as a sheet."""
+    return name.lower().endswith(XML_NAMES) or name in state.names
+
+
 def _resolve(target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
@@ -71,9 +87,16 @@ def _resolve(target: str) -> str:
 
 
 def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, state: _State) -> None:
+    must = _must_parse(info.filename, state)
+    if must and info.file_size > MAX_PART:  # zipfile never unpacks more than declared
+        raise Refused("part", info.filename, state.names.get(info.filename, ""))
     with zf.open(info) as fh:
         head = fh.read(CHUNK)
-        if not head.startswith(XML_HEAD):
+        if not head:
+            return  # nothing to parse; a reader that needs the part says it is damaged
+        if must:
+            _check_encoding(head, info.filename, state)
+        elif not head.startswith(XML_HEAD):
             return  # images and other binary parts are never parsed as XML
         part = _Part(info.filename, state)
         parser = part.parser()
@@ -83,12 +106,26 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, state: _State) -> None:
                 parser.Parse(chunk, False)
                 chunk = fh.read(CHUNK)
             parser.Parse(b"", True)
-        except _Done:
-            return
-        except (expat.ExpatError, ValueError):
-            # not XML expat can read (an unknown encoding, say): still no DTD may hide in it
+        except (expat.ExpatError, ValueError, RecursionError):
+            if must:  # what expat cannot read, no parser may be trusted to read
+                raise Refused("broken", info.filename,
+                              state.names.get(info.filename, "")) from None
+            # a part no reader parses (a VML drawing, say): still no DTD may hide in it
             if DTD.search(head):
                 raise Refused("doctype", info.filename) from None
+
+
+def _check_encoding(head: bytes, name: str, state: _State) -> None:
+    """Refuse a part whose characters expat might read differently from lxml."""
+    sheet = state.names.get(name, "")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with its byte order mark: both parsers follow the mark
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    if not text.lstrip(b" \t\r\n").startswith(b"<"):
+        raise Refused("encoding", name, sheet)
+    declared = DECLARED.match(text)
+    if declared and declared.group(1).decode("ascii", "replace").lower() not in ENCODINGS:
+        raise Refused("encoding", name, sheet, declared.group(1).decode("ascii", "replace")[:20])
 
 
 class _Part:
@@ -111,11 +148,13 @@ class _Part:
         raise Refused("doctype", self.name, self.state.names.get(self.name, ""))
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.state.elements += 1
+        if self.state.elements > self.state.max_elements:
+            raise Refused("elements", self.name, self.state.names.get(self.name, ""),
+                          self.state.max_elements)
         local = tag.rpartition(" ")[2]
         if not self.root:
             self.root = local
-            if local not in SHEET_ROOTS | {"workbook", "Relationships"}:
-                raise _Done
         if self.root in SHEET_ROOTS:
             self.sheet_element(local, attrs)
         elif self.root == "workbook" and local == "sheet":
@@ -160,7 +199,8 @@ def _ref(text: str) -> tuple[int, int]:
     col = 0
     for ch in m.group(1).upper():
         col = col * 26 + ord(ch) - 64
-    return col, int(m.group(2))
+    digits = m.group(2)
+    return col, int(digits) if len(digits) <= 9 else 1 << 40  # past any sheet's last row
 
 
 def _letters(col: int) -> str:

@@ -8,16 +8,19 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from make_report.core.errors import write_error
+from make_report.core.errors import InputError, write_error
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | Path) -> Iterator[Path]:
+def atomic_output(path: str | Path, exclusive: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds.
 
     Whatever goes wrong (a full disk, Ctrl-C), the temporary file is removed and an existing
     ``path`` is left exactly as it was; an OSError becomes one Chinese sentence. The result
     keeps the mode of the file it replaces, or gets the one open() would give.
+
+    ``exclusive``: only a new file is made; if ``path`` appeared meanwhile (another run
+    racing for the same name), it is left alone and ``InputError`` says so.
     """
     path = Path(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
@@ -30,13 +33,34 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     try:
         yield Path(tmp)
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if exclusive:
+            _link_new(Path(tmp), path)
+        else:
+            os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise write_error(path, exc) from exc
         raise
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` in place as ``path`` only if no file has that name: one step, no race."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        os.unlink(tmp)
+        raise InputError(f"{path.name}:文件已存在(刚刚由其他程序或另一次运行创建),未覆盖。"
+                         "请换一个文件名,或加 --force 覆盖。") from None
+    except OSError:  # a file system without hard links: the next best, a last look
+        if path.exists():
+            os.unlink(tmp)
+            raise InputError(f"{path.name}:文件已存在(刚刚由其他程序或另一次运行创建),未覆盖。"
+                             "请换一个文件名,或加 --force 覆盖。") from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 def _umask() -> int:
@@ -46,6 +70,6 @@ def _umask() -> int:
     return mask
 
 
-def write_text(path: str | Path, text: str) -> None:
-    with atomic_output(path) as tmp:
+def write_text(path: str | Path, text: str, exclusive: bool = False) -> None:
+    with atomic_output(path, exclusive) as tmp:
         tmp.write_text(text, encoding="utf-8")

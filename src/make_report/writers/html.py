@@ -7,11 +7,14 @@ can be pasted into a website's content system without restyling the rest of the 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
-from html import escape
+from html import escape as html_escape
 from pathlib import Path
 
 from make_report.core.model import Report
+from make_report.core.safe import invisible_removed
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers.atomic import atomic_output
 from make_report.writers.html_tables import table_html
@@ -66,9 +69,27 @@ def write_html(report: Report, path: str | Path, *, templates: Path | None = Non
     """Render first, then replace the file in one step, so a failure leaves no half page.
     """
     path = Path(path)
-    text = render_html(report, templates=templates, where=where)
+    text = stamp(render_html(report, templates=templates, where=where))
     with atomic_output(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+STAMP = re.compile(r'<meta name="make-report-sha256" content="([0-9a-f]{64})">\n')
+"""The hash of the page without this line: a later build knows whether it was edited."""
+
+
+def stamp(page: str) -> str:
+    digest = hashlib.sha256(page.encode("utf-8")).hexdigest()
+    return page.replace("<head>\n", f'<head>\n<meta name="make-report-sha256" content="{digest}">\n', 1)
+
+
+def stamp_matches(page: str) -> bool | None:
+    """None: no stamp (not written here); else whether the page is as written."""
+    found = STAMP.search(page)
+    if not found:
+        return None
+    rest = page[:found.start()] + page[found.end():]
+    return hashlib.sha256(rest.encode("utf-8")).hexdigest() == found.group(1)
 
 
 def _body(report: Report, parts: Iterable[Part]) -> str:
@@ -96,6 +117,11 @@ def _body(report: Report, parts: Iterable[Part]) -> str:
             case _:
                 raise ValueError(f"unknown report part {part[0]!r}")
     return "\n".join(out)
+
+
+def escape(text: str) -> str:
+    """Text for the page: markup escaped, control characters and bidi overrides gone."""
+    return html_escape(invisible_removed(text))
 
 
 def _paragraph(text: str) -> list[str]:

@@ -15,7 +15,16 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.app.summary import KEY_FIGURES, STATUS_ZH, Rollup, SummaryItem, figure_value
+from make_report.app.summary import (
+    KEY_FIGURES,
+    RATIO_COLUMNS,
+    STATUS_ZH,
+    Rollup,
+    SummaryItem,
+    figure_value,
+    ratio_of,
+    ratio_parts,
+)
 from make_report.app.summary import rollups as make_rollups
 from make_report.core.grid import GridCell, table_grid
 from make_report.core.model import Value
@@ -27,7 +36,9 @@ from make_report.writers.atomic import atomic_output
 MAIN_SHEET = "汇总"
 LEFT_OUT_SHEET = "未纳入汇总"
 MAIN_HEADERS = ("文件", "机关名称", "报告年度", "格式", *(f.label for f in KEY_FIGURES),
-                "检查结果", "错误数", "警告数")
+                *RATIO_COLUMNS, "检查结果", "错误数", "警告数")
+RATIO_FIRST_COL = 5 + len(KEY_FIGURES)
+PERCENT = "0.0%"
 LEFT_OUT_HEADERS = ("文件", "机关名称", "检查结果", "原因")
 SEPARATE_NOTE = ("仅汇总检查通过的文件,同一机关同一年度只计一份;"
                  + "与".join(f.short_name for f in sorted(FORMATS.values(), key=lambda f: f.years[0]))
@@ -99,7 +110,7 @@ def _main_sheet(ws: Worksheet, items: list[SummaryItem]) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(MAIN_HEADERS))}{last}"
     ws.freeze_panes = "C2"
     _total_row(ws, last + 1, items)
-    widths = (24, 28, 9, 7, *(11,) * len(KEY_FIGURES), 10, 7, 7)
+    widths = (24, 28, 9, 7, *(11,) * (len(KEY_FIGURES) + len(RATIO_COLUMNS)), 10, 7, 7)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[1].height = 32
@@ -114,7 +125,9 @@ def _main_row(ws: Worksheet, row: int, item: SummaryItem) -> None:
         put_text(ws.cell(row, 4), report.format.id)
         for col, fig in enumerate(KEY_FIGURES, 5):
             put_number(ws.cell(row, col), figure_value(report, fig))
-    col = 5 + len(KEY_FIGURES)
+        for col, name in enumerate(RATIO_COLUMNS, RATIO_FIRST_COL):
+            put_ratio(ws.cell(row, col), ratio_of([ratio_parts(report, name)]))
+    col = RATIO_FIRST_COL + len(RATIO_COLUMNS)
     put_text(ws.cell(row, col), STATUS_ZH[item.status])
     if findings is not None:
         put_number(ws.cell(row, col + 1), len(findings.errors))
@@ -137,6 +150,15 @@ def _total_row(ws: Worksheet, row: int, items: list[SummaryItem]) -> None:
             values = [v for r in reports if (v := figure_value(r, fig)) is not None]
             put_number(ws.cell(line, col), sum(values[1:], values[0]) if values else None)
             ws.cell(line, col).font = st.BOLD
+        for col, name in enumerate(RATIO_COLUMNS, RATIO_FIRST_COL):
+            put_ratio(ws.cell(line, col), ratio_of(ratio_parts(r, name) for r in reports))
+            ws.cell(line, col).font = st.BOLD
+
+
+def put_ratio(cell: Cell, value: Decimal | None) -> None:
+    """A ratio as a percentage Excel can sort; blank when there was nothing to divide by."""
+    put_number(cell, None if value is None else round(value, 4))
+    cell.number_format = PERCENT
 
 
 def _table_sheet(ws: Worksheet, table_key: str, title: str, groups: list[Rollup]) -> None:

@@ -13,7 +13,14 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.core.layout import META_FIRST_ROW, META_ROWS, NARRATIVE_FIRST_ROW, workbook_layout
+from make_report.core.layout import (
+    META_FIRST_ROW,
+    META_HINT,
+    META_ROWS,
+    NARRATIVE_FIRST_ROW,
+    NARRATIVE_HEADERS,
+    workbook_layout,
+)
 from make_report.core.model import Entry, Report
 from make_report.core.spec import REPORT_TITLE, Format, Section
 from make_report.formats import FORMATS, first_year, last_year
@@ -21,17 +28,15 @@ from make_report.writers import xlsx_style as st
 from make_report.writers.atomic import atomic_output
 from make_report.writers.xlsx_tables import write_table_sheet
 
-META_HINT = ("请在黄色单元格填写,然后依次填写后面各工作表。工作表已保护(无密码)以免误改标签,"
-             "如确需修改,可在“审阅”中撤销工作表保护。")
 META_HEADERS = ("项目", "填写内容", "说明")
-NARRATIVE_HEADERS = ("二级标题(可空)", "段落(每段一行)")
 SPARE_ROWS = 200
 """Unlocked rows left under the narrative so staff can write more than the topics offered."""
 OPEN_END_YEAR = 2100
 """The last year the workbook accepts while a format has no end year."""
 
 
-def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) -> None:
+def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
+                   exclusive: bool = False) -> None:
     """Write the standard workbook for ``fmt``, filled from ``report`` when given."""
     if report is not None and report.format.id != fmt.id:
         raise ValueError(f"报告格式 {report.format.id} 与工作簿格式 {fmt.id} 不一致")
@@ -48,7 +53,7 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None) 
             _narrative_sheet(ws, section, _entries(section, report))
     wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), exclusive) as tmp:  # exclusive: never over a new file
         wb.save(tmp)
 
 

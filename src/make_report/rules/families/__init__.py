@@ -1,5 +1,14 @@
 """One module per family of rules; each holds FAMILY (its Chinese name) and RULES."""
 
-from make_report.rules.families import reading, sums, template, text, trust, years
+from make_report.rules.families import (
+    content,
+    desk,
+    reading,
+    sums,
+    template,
+    text,
+    trust,
+    years,
+)
 
-ALL = (sums, text, years, reading, template, trust)
+ALL = (sums, text, years, reading, template, content, desk, trust)

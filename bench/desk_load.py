@@ -1,0 +1,244 @@
+"""Load on the web desk: N units log in and upload within a minute, measured.
+
+    .venv/bin/python bench/desk_load.py [--units 200] [--seconds 60] [--build 60]
+
+Starts ``make-report serve`` on 127.0.0.1 (a fresh SQLite data folder under a temporary
+directory; never any other address), creates the units, then lets each unit arrive at an
+even pace over ``--seconds``: log in, upload its workbook (the server checks it), read the
+findings page. Every request is timed; the server's memory (RSS) is sampled throughout.
+A second phase measures check-and-build: ``--build`` uploads each followed by the Word
+report's download, four at a time. Prints a summary and writes bench/desk_results.json.
+Every loop is bounded; every request has a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+PASSWORD = "bench-office-pass"
+TARGETS = {"upload_p95_s": 1.0}
+
+
+def workbooks(n: int) -> list[bytes]:
+    from make_report.core.synthetic import consistent_report
+    from make_report.formats import FORMATS
+    from make_report.writers.xlsx_template import write_workbook
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            report = consistent_report(FORMATS["2021"], seed=i, agency=f"单位{i}")
+            report.year = 2024
+            if i % 4 == 0:  # a quarter of the units upload a workbook with errors
+                key = "applications.new_received.6"
+                report.values[key] = report.values[key] + 1
+            path = Path(tmp) / f"{i}.xlsx"
+            write_workbook(report.format, path, report)
+            out.append(path.read_bytes())
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (not its children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Unit:
+    def __init__(self, url: str, login: str, password: str) -> None:
+        self.client = httpx.Client(base_url=url, timeout=60)
+        self.login, self.password = login, password
+        self.token = ""
+
+    def sign_in(self) -> float:
+        self.token = CSRF.search(self.client.get("/login").text).group(1)
+        t = time.perf_counter()
+        r = self.client.post("/login", data={"csrf": self.token, "username": self.login,
+                                             "password": self.password})
+        took = time.perf_counter() - t
+        assert r.status_code == 303, r.text
+        self.token = CSRF.search(self.client.get("/unit").text).group(1)
+        return took
+
+    def upload(self, data: bytes) -> tuple[float, str]:
+        t = time.perf_counter()
+        r = self.client.post("/upload", data={"csrf": self.token},
+                             files={"file": ("报告.xlsx", data, "application/octet-stream")})
+        took = time.perf_counter() - t
+        assert r.status_code == 303, (r.status_code, r.text[:300])
+        return took, r.headers["location"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--units", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--build", type=int, default=60)
+    ap.add_argument("--out", type=Path, default=HERE / "desk_results.json")
+    args = ap.parse_args(argv)
+
+    from make_report.desk.service import Desk
+
+    data = workbooks(min(args.units, 40))
+    with tempfile.TemporaryDirectory(prefix="desk-bench.") as tmp:
+        desk = Desk(None, Path(tmp))
+        admin = desk.init_admin("压力测试公开办", "admin", PASSWORD)
+        desk.set_setting("year", "2024")
+        accounts = [desk.add_unit(admin, f"单位{i:03d}")[1:] for i in range(args.units)]
+        desk.engine.dispose()
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([sys.executable, "-m", "make_report.cli.main", "serve",
+                                   "--data-dir", tmp, "--host", "127.0.0.1", "--port",
+                                   str(port)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(url + "/health", timeout=2).text == "ok":
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            else:
+                raise SystemExit("the server did not start")
+            result = run(url, server.pid, accounts, data, args)
+        finally:
+            server.kill()
+            server.wait(timeout=30)
+    result.update(units=args.units, seconds=args.seconds, cpus=os.cpu_count(),
+                  python=sys.version.split()[0],
+                  load_average_1min=round(os.getloadavg()[0], 1))  # other work on the machine
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    for key, value in result.items():
+        print(f"{key:28} {value}")
+    ok = result["upload_p95_s"] <= TARGETS["upload_p95_s"] and result["answered"] == args.units
+    print("target met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+def run(url: str, pid: int, accounts, data: list[bytes], args) -> dict:
+    samples: list[float] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        for _ in range(int(args.seconds * 10) + 6000):  # bounded
+            if stop.is_set():
+                return
+            samples.append(rss_mb(pid))
+            time.sleep(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    rss_start = rss_mb(pid)
+    cpu_start = cpu_s(pid)
+    logins: list[float] = []
+    uploads: list[float] = []
+    pages: list[float] = []
+    failures: list[str] = []
+    start = time.perf_counter()
+    gap = args.seconds / max(1, len(accounts))
+
+    def one(i: int) -> None:
+        delay = start + i * gap - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        unit = Unit(url, *accounts[i])
+        try:
+            logins.append(unit.sign_in())
+            took, where = unit.upload(data[i % len(data)])
+            uploads.append(took)
+            t = time.perf_counter()
+            assert unit.client.get(where).status_code == 200
+            pages.append(time.perf_counter() - t)
+        except Exception as exc:  # counted, reported
+            failures.append(f"{type(exc).__name__}: {exc}"[:200])
+        finally:
+            unit.client.close()
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        list(pool.map(one, range(len(accounts))))
+    wall = time.perf_counter() - start
+    rss_after_upload = rss_mb(pid)
+    cpu_after_upload = cpu_s(pid)
+
+    # check-and-build: upload, then download the Word report, four clients at a time
+    built: list[float] = []
+    clean = [d for i, d in enumerate(data) if i % 4 != 0]
+    t0 = time.perf_counter()
+
+    def build(i: int) -> None:
+        unit = Unit(url, *accounts[i % len(accounts)])
+        try:
+            unit.sign_in()
+            t = time.perf_counter()
+            _, where = unit.upload(clean[i % len(clean)])
+            r = unit.client.get(where + "/report.docx")
+            assert r.status_code == 200 and r.content[:2] == b"PK", r.status_code
+            built.append(time.perf_counter() - t)
+        except Exception as exc:
+            failures.append(f"build {type(exc).__name__}: {exc}"[:200])
+        finally:
+            unit.client.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(build, range(args.build)))
+    build_wall = time.perf_counter() - t0
+    stop.set()
+    sampler.join(timeout=5)
+    return {
+        "answered": len(uploads),
+        "failures": failures[:10],
+        "wall_s": round(wall, 1),
+        "upload_p50_s": round(statistics.median(uploads), 3) if uploads else None,
+        "upload_p95_s": round(percentile(uploads, 95), 3) if uploads else 99.0,
+        "upload_max_s": round(max(uploads), 3) if uploads else None,
+        "login_p95_s": round(percentile(logins, 95), 3) if logins else None,
+        "page_p95_s": round(percentile(pages, 95), 3) if pages else None,
+        "uploads_per_s": round(len(uploads) / wall, 2),
+        "check_and_build_per_s": round(len(built) / build_wall, 2) if built else 0.0,
+        "check_and_build_p95_s": round(percentile(built, 95), 3) if built else None,
+        "server_main_cpu_s_for_uploads": round(cpu_after_upload - cpu_start, 1),
+        "rss_start_mb": round(rss_start, 1),
+        "rss_after_uploads_mb": round(rss_after_upload, 1),
+        "rss_peak_mb": round(max(samples, default=0.0), 1),
+        "rss_end_mb": round(rss_mb(pid), 1),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
