@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
@@ -22,7 +23,19 @@ PASSWORD = "office-pass-2024"
 
 def workbook_bytes(agency: str, year: int = 2024, seed: int = 4, bad: bool = False,
                    values: dict | None = None) -> bytes:
-    """A filled workbook; ``bad`` breaks one total so the checks find an error."""
+    """A filled workbook; ``bad`` breaks one total so the checks find an error. The same
+    arguments give the same bytes (made once)."""
+    if values is None:
+        return _workbook(agency, year, seed, bad)
+    return _make_workbook(agency, year, seed, bad, values)
+
+
+@functools.lru_cache(maxsize=64)
+def _workbook(agency: str, year: int, seed: int, bad: bool) -> bytes:
+    return _make_workbook(agency, year, seed, bad, None)
+
+
+def _make_workbook(agency: str, year: int, seed: int, bad: bool, values: dict | None) -> bytes:
     report = consistent_report(FORMATS["2021"], seed=seed, agency=agency)
     report.year = year
     if values:
@@ -46,7 +59,11 @@ class Browserless:
     """A TestClient session: log in, post forms with the page's CSRF token."""
 
     def __init__(self, app) -> None:
-        from starlette.testclient import TestClient
+        import warnings
+
+        with warnings.catch_warnings():  # Starlette asks for httpx2; httpx works the same
+            warnings.simplefilter("ignore")
+            from starlette.testclient import TestClient
 
         self.client = TestClient(app, base_url="http://127.0.0.1", follow_redirects=True)
         self.token = ""
@@ -150,7 +167,7 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = ["serve", "--data-dir", str(data_dir), "--host", "127.0.0.1",
-                "--port", str(self.port)] + (["--db", db] if db else [])
+                "--port", str(self.port), "--workers", "1"] + (["--db", db] if db else [])
         self.proc = subprocess.Popen([sys.executable, "-m", "make_report.cli.main", *args],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(1200):  # bounded: at most about two minutes on a loaded machine

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from make_report.api import batch_item
 from make_report.app.batch import BatchInterrupted, BatchOptions, find_workbooks, run_batch
 from make_report.cli.main import main
 from make_report.core.synthetic import consistent_report
@@ -73,7 +74,8 @@ def test_ctrl_c_returns_what_finished(tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(BatchInterrupted) as info:
-        run_batch(paths, inbox, tmp_path / "out", BatchOptions(), jobs=1, progress=stop_after_two)
+        run_batch(paths, inbox, tmp_path / "out", BatchOptions(), jobs=1, progress=stop_after_two,
+                  task=batch_item)
     assert len(info.value.items) == 2
 
 

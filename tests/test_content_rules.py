@@ -113,6 +113,7 @@ def test_a_placeholder_agency_is_a_leftover():
     ("按照国办公开办函〔2021〕30号要求编制。", None),
     ("2025年将继续加强培训。", None),
     ("2024年全年共收到申请5件。", None),
+    ("2025年重点抓好政策解读。", None),
 ])
 def test_a_year_other_than_the_report_year_outside_comparisons_is_a_warning(text, wrong):
     r = report(overview=[Entry("(一)主动公开", [text])])
@@ -120,6 +121,13 @@ def test_a_year_other_than_the_report_year_outside_comparisons_is_a_warning(text
     assert [(f.severity, f.found) for f in found] == ([("warning", wrong)] if wrong else [])
     if wrong:
         assert text.rstrip("。") in found[0].message and "报告年度为 2024 年" in found[0].message
+
+
+def test_a_later_year_under_a_heading_of_plans_is_no_wrong_year():
+    r = report(problems=[Entry("(三)2025年工作打算", ["2025年,抓好政策解读和平台建设。"])])
+    assert [f for f in validate(r) if f.rule == "C3"] == []
+    r.narrative["problems"][0].heading = "(三)工作情况"
+    assert [f.found for f in validate(r) if f.rule == "C3"] == [2025]
 
 
 def test_the_statistics_period_must_be_the_report_year(tmp_path):
@@ -372,6 +380,7 @@ def test_published_report_numbers_in_words_are_read_for_t1(tmp_path):
 
 
 def test_json_output_and_batch_carry_the_content_rules(tmp_path, capsys):
+    from make_report.api import batch_item
     from make_report.app.batch import BatchOptions, run_batch
 
     folder = tmp_path / "in"
@@ -382,9 +391,11 @@ def test_json_output_and_batch_carry_the_content_rules(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert [(f["rule"], f["sheet"], f["cells"]) for f in out["findings"] if f["rule"] == "C5"] \
         == [("C5", PROBLEMS, ["B5"])]
-    [item] = run_batch([folder / "a.xlsx"], folder, tmp_path / "out", BatchOptions(), jobs=1)
+    [item] = run_batch([folder / "a.xlsx"], folder, tmp_path / "out", BatchOptions(), jobs=1,
+                       task=batch_item)
     assert item.status == "errors"
     assert [f["rule"] for f in item.findings] == ["C5"]
+    assert [r["name"] for r in item.ratios][:3] == ["实质公开率", "复议纠错率", "诉讼纠错率"]
 
 
 def test_a_workbook_names_the_cell_of_each_content_finding(tmp_path):

@@ -492,6 +492,8 @@ def test_sessions_are_signed_httponly_samesite_and_passwords_argon2(office):
 
         hashes = list(s.scalars(select(User.password_hash)))
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    secure = Browserless(create_app(None, office.desk.data_dir, https_only=True))
+    assert "secure" in secure.client.get("/login").headers["set-cookie"].lower()
     # a forged cookie is no session
     forged = Browserless(office.app)
     forged.client.cookies.set("desk_session", "eyJ1aWQiOiAxfQ==.forged.sig")
@@ -504,3 +506,67 @@ def test_a_workbook_of_another_year_is_an_error_naming_its_cell(office):
     found = [m for m in messages(r.text) if "本次收集的是 2024 年" in m]
     assert len(found) == 1 and re.match(r"\S+!B\d+ 工作簿是 2023 年的报告", found[0]), found
     assert status(r.text) == "有错误"
+
+
+def test_pages_forbid_scripts_framing_and_sniffing(office):
+    r = office.web.get("/office")
+    assert "script-src" not in r.headers["content-security-policy"]
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script" not in r.text
+
+
+def test_the_first_run_page_creates_the_administrator_once(tmp_path, db):
+    app = create_app(db, tmp_path / "data")
+    web = Browserless(app)
+    r = web.get("/login")
+    assert r.url.path == "/setup"
+    r = web.post("/setup", {"office": "某市政务公开办", "username": "boss", "password": "short",
+                            "password2": "short"})
+    assert r.status_code == 400 and "密码至少 8 位" in r.text
+    r = web.post("/setup", {"office": "某市政务公开办", "username": "boss",
+                            "password": PASSWORD, "password2": PASSWORD})
+    assert r.url.path == "/login"
+    assert web.get("/setup").url.path == "/login"  # never again
+    r = web.client.post("/setup", data={"csrf": web.token, "office": "x", "username": "evil",
+                                        "password": PASSWORD, "password2": PASSWORD})
+    assert web.login("evil", PASSWORD).status_code == 401
+    assert web.login("boss", PASSWORD).url.path == "/office"
+    assert "某市政务公开办" in web.get("/office").text
+
+
+def test_passwords_are_changed_by_their_owner_and_reset_by_the_office(office):
+    unit_id, clerk = office.add_unit("甲单位")
+    login = re.search(r'class="who">(\S+)', clerk.get("/unit").text).group(1)
+    r = clerk.post("/password", {"old": "wrong", "new": "new-pass-123", "new2": "new-pass-123"})
+    assert r.status_code == 400 and "原密码不正确" in r.text
+    r = office.web.post(f"/units/{unit_id}/password")
+    fresh = re.findall(r"<code>([^<]+)</code>", r.text)[1]
+    again = Browserless(office.app)
+    assert again.login(login, fresh).url.path == "/unit"
+    r = again.post("/password", {"old": fresh, "new": "new-pass-123", "new2": "new-pass-123"})
+    assert "密码已修改" in r.text
+    assert Browserless(office.app).login(login, fresh).status_code == 401
+    assert Browserless(office.app).login(login, "new-pass-123").url.path == "/unit"
+
+
+def test_the_command_line_does_not_load_the_web_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom make_report.cli.main import main\nmain(['--help'])\n"
+            "main(['check', '--help'])\n"
+            "print(sorted(m for m in ('starlette', 'sqlalchemy', 'uvicorn', 'argon2', "
+            "'make_report.desk') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_backup_names_a_zip(tmp_path):
+    from make_report.cli.main import main
+
+    assert main(["serve", "--data-dir", str(tmp_path / "d"), "--backup",
+                 str(tmp_path / "备份.tar")]) == 2
+    assert not (tmp_path / "备份.tar").exists()

@@ -86,12 +86,33 @@ def login(page, url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
+CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = e => { for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const bad = [];
+  for (const e of document.querySelectorAll('a, button, label, td, th, p, h1, h2, span, strong, summary')) {
+    if (!e.offsetParent || !e.textContent.trim()) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push(e.tagName + ' ' + e.textContent.trim().slice(0, 20) + ' ' + ratio.toFixed(2));
+  }
+  return bad;
+}"""
+
+
 def check_accessible(page) -> None:
-    """Every visible control has a label, nothing overflows sideways, the page is Chinese."""
+    """Every visible control has a label, text has WCAG AA contrast (4.5:1), nothing
+    overflows sideways, the page says it is Chinese."""
     unlabeled = page.evaluate("""() => [...document.querySelectorAll(
         'input:not([type=hidden]), select, textarea')].filter(e =>
         !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
     assert unlabeled == []
+    assert page.evaluate(CONTRAST) == []
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page is {overflow}px wider than the window"

@@ -44,6 +44,8 @@ def base_invocations(inputs: dict[str, Path], out: Path) -> dict[str, list[str]]
         "import": ["import", str(inputs["published"]), "-o", str(out / "i.xlsx")],
         "build json": ["build", str(inputs["json"]), "-o", str(out / "r.docx")],
         "explain": ["explain"],
+        # --backup makes serve write one backup and exit instead of serving
+        "serve": ["serve", "--data-dir", str(out / "desk"), "--backup", str(out / "b.zip")],
     }
 
 
@@ -82,7 +84,7 @@ def options(callback: typing.Callable) -> list[tuple[str, str, str | None]]:
 VALUES = {"path": BAD_PATHS, "format": BAD_FORMATS, "year": BAD_YEARS, "number": BAD_NUMBERS,
           "rule": BAD_RULES}
 BASES = ["template", "template data", "template from", "check", "check published",
-         "check json", "export", "build", "build json", "batch", "summary", "import", "explain"]
+         "check json", "export", "build", "build json", "batch", "summary", "import", "explain", "serve"]
 """The keys of ``base_invocations``: a command, then what its main input is."""
 CASES = [(base, flag, kind, value)
          for base in BASES

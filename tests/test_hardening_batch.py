@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from make_report.api import batch_item as build_one
 from make_report.app.batch import (
     BatchInterrupted,
     BatchItem,
     BatchOptions,
-    build_one,
     find_inputs,
     max_jobs,
     run_batch,
@@ -84,7 +84,8 @@ def test_ctrl_c_in_progress_keeps_every_finished_item(tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(BatchInterrupted) as info:
-        run_batch(paths, inbox, tmp_path / "out", BatchOptions(), jobs=2, progress=stop_after_one)
+        run_batch(paths, inbox, tmp_path / "out", BatchOptions(), jobs=2, progress=stop_after_one,
+                  task=build_one)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # left as it was
     # the one under way when Ctrl-C came is finished and recorded too
     assert len(info.value.items) == 2 and len(seen) == 2

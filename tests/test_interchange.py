@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from make_report.cli.main import main
+from make_report.core import cells
 from make_report.core.errors import InputError
 from make_report.core.interchange import report_from_dict, report_to_dict
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS
-from make_report.readers import cells
 
 EXAMPLE = Path(__file__).parents[1] / "example_inputs" / "data" / "示例县2024_完整示例.json"
 FEES = "JSON active_disclosure/fees_10k_yuan 行政事业性收费·本年收费金额(单位:万元) "

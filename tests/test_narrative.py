@@ -228,3 +228,32 @@ def test_an_installed_package_uses_its_own_templates(tmp_path, monkeypatch):
     monkeypatch.setattr(narrative, "PACKAGE_TEMPLATES", tmp_path)
     assert template_dir() == tmp_path
     assert render_template("fees.j2", report_with()) == ["包内模板"]
+
+
+def test_the_sandbox_uses_jinjas_public_extension_points_only():
+    """No compiler subclass, nothing of Jinja's patched: the Undefined subclass names every
+    operator Jinja binds to its failing method, so none escapes with Jinja's own message."""
+    from jinja2 import StrictUndefined, Undefined
+
+    from make_report.narrative import sandbox
+
+    ours = vars(sandbox._Undefined)
+    bound = [name for name, value in {**vars(Undefined), **vars(StrictUndefined)}.items()
+             if value is Undefined._fail_with_undefined_error and name.startswith("__")]
+    assert bound and all(ours.get(name) is ours["_fail_with_undefined_error"] for name in bound)
+    assert sandbox.ENV.code_generator_class.__module__.startswith("jinja2")
+    assert Undefined.__str__ is not ours["__str__"]  # Jinja's own class left as it was
+
+
+@pytest.mark.parametrize("text", ["{{ 没有 ~ '件' }}", "{{ 没有 + 1 }}", "{{ 没有 | length }}",
+                                  "{% for x in 没有 %}{% endfor %}", "{{ 没有 < 1 }}"])
+def test_every_use_of_an_unknown_name_names_it(text):
+    with pytest.raises(NarrativeError, match="“没有”无法识别"):
+        render_text(text, report_with(), WHERE)
+
+
+def test_joining_with_tilde_is_weighed_before_it_is_made():
+    with pytest.raises(NarrativeError, match="内容过长"):
+        render_text("{% set a = 'x' * 60000 %}{{ a ~ a }}", report_with(), WHERE)
+    assert render_text("{{ '收到' ~ 依申请.本年新收.总计 ~ '件' }}",
+                       report_with(**{"applications.new_received.6": 6}), WHERE) == "收到6件"

@@ -7,10 +7,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from make_report.api import summary_items
 from make_report.app.summary import (
     KEY_FIGURES,
     SummaryItem,
-    collect,
     figure_value,
     write_summary,
 )
@@ -201,7 +201,7 @@ def test_collect_checks_real_files_and_keeps_going(tmp_path):
     bad.values["review_litigation.review.4"] += 1
     write_workbook(F2021, tmp_path / "bad.xlsx", bad)
     (tmp_path / "junk.xlsx").write_bytes(b"not a workbook")
-    found = collect([tmp_path / n for n in ("good.xlsx", "bad.xlsx", "junk.xlsx")])
+    found = summary_items([tmp_path / n for n in ("good.xlsx", "bad.xlsx", "junk.xlsx")])
     assert [(i.source, i.status) for i in found] == [
         ("good.xlsx", "ok"), ("bad.xlsx", "errors"), ("junk.xlsx", "unusable")]
     assert found[0].report.values == good.values

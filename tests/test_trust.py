@@ -287,13 +287,11 @@ def test_summary_counts_an_agency_once_and_never_adds_years(tmp_path, capsys):
 
 
 def test_a_duplicate_that_fails_its_checks_gives_way_to_the_one_that_passes(tmp_path):
-    from make_report.app.summary import collect
-
     folder, reports = _summary_folder(tmp_path)
     broken = reports["乡镇/甲县(改).xlsx"]
     broken.values["applications.granted.6"] += 1
     write_workbook(broken.format, folder / "乡镇/甲县(改).xlsx", broken)
-    items = {i.source: i for i in collect(sorted(folder.rglob("*.xlsx")), root=folder)}
+    items = {i.source: i for i in api.summary_items(sorted(folder.rglob("*.xlsx")), root=folder)}
     assert items["甲县.xlsx"].included
     assert items["乡镇/甲县(改).xlsx"].status == "duplicate"
     assert "(它检查通过)" in items["乡镇/甲县(改).xlsx"].reason

@@ -8,6 +8,7 @@ cannot be used at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,11 +297,41 @@ def export_to(path: str | Path, output: str | Path, *, format_id: str | None = N
     return target
 
 
+def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
+    """Check and build one workbook of a batch as its line (``app.batch.BatchItem``); the
+    worker's error boundary: every failure is caught and said in one sentence."""
+    from make_report.app.batch import BatchItem, output_for
+    from make_report.core.errors import user_message
+
+    name = str(path.relative_to(root))
+    try:
+        target = output_for(path, root, outdir, ".docx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        result = build(path, target, force=options.force, templates=options.templates,
+                       reference_docx=options.reference_docx, html=options.html)
+    except Exception as exc:  # a bug must not stop the other files
+        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
+                                        "请将该文件发给技术支持。")
+        return BatchItem(name, "unusable", message=message)
+    check = result.check
+    report = check.report
+    status = "built" if result.written and check.valid else "errors"
+    return BatchItem(
+        name, status, report.agency, report.year, report.format.id,
+        len(check.findings.errors), len(check.findings.warnings),
+        [str(p) for p in result.outputs],
+        check.findings.errors[0].message if check.findings.errors else
+        "".join(f"原报告被编辑过,已另存为 {b.name}" for b in result.backups),
+        [f.as_dict() for f in check.findings if f.severity == "error"],
+        [r.as_dict() for r in check.ratios],
+    )
+
+
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
     from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import SummaryItem, collect, write_summary
+    from make_report.app.summary import SummaryItem, write_summary
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -311,10 +342,20 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
         raise InputError(f"{Path(output).name}:这是要汇总的工作簿之一,汇总表不能写在它上面"
                          "(加 --force 也不行)。请用 -o 指定其他文件名。")
     target = new_output(output, ".xlsx", inputs, force)
-    items = collect(inputs, root=folder)
+    items = summary_items(inputs, root=folder)
     items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
     return items
+
+
+def summary_items(paths: Iterable[str | Path], format_id: str | None = None,
+                  root: str | Path | None = None) -> list:
+    """Each file checked, as a line of the summary (``app.summary.SummaryItem``); a file that
+    cannot be read is an ``unusable`` line. Files are named by their path below ``root``;
+    a second report of the same agency and year is a ``duplicate`` line (X2)."""
+    from make_report.app.summary import collect
+
+    return collect(paths, lambda path: check(path, format_id), root=root)
 
 
 def _is_report_workbook(path: Path) -> bool:

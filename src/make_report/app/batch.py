@@ -1,7 +1,7 @@
 """Many workbooks at once, for disclosure offices: parallel, isolated, resumable by eye.
 
-Each workbook is built in a worker process; one bad file becomes one line of the
-report, never a stopped run. Outputs mirror the input folders and are named after the
+Each workbook is built in a worker process by the task the caller hands in
+(``api.batch_item``); one bad file becomes one line of the report, never a stopped run. Outputs mirror the input folders and are named after the
 workbook, so two files can never race for one output name.
 """
 
@@ -38,6 +38,8 @@ class BatchItem:
     outputs: list[str] = field(default_factory=list)
     message: str = ""
     findings: list[dict] = field(default_factory=list)
+    ratios: list[dict] = field(default_factory=list)
+    """The key ratios (实质公开率, 纠错率, each result's share) a reviewer reads."""
 
 
 def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
@@ -98,34 +100,6 @@ def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
     return outdir / path.relative_to(root).with_suffix(suffix)
 
 
-def build_one(path: Path, root: Path, outdir: Path, options: BatchOptions) -> BatchItem:
-    """Check and build one workbook; every failure is caught and described."""
-    from make_report import api
-    from make_report.core.errors import user_message
-
-    name = str(path.relative_to(root))
-    try:
-        target = output_for(path, root, outdir, ".docx")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        result = api.build(path, target, force=options.force, templates=options.templates,
-                           reference_docx=options.reference_docx, html=options.html)
-    except Exception as exc:  # the worker's boundary: a bug must not stop the other files
-        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
-                                        "请将该文件发给技术支持。")
-        return BatchItem(name, "unusable", message=message)
-    check = result.check
-    report = check.report
-    status = "built" if result.written and check.valid else "errors"
-    return BatchItem(
-        name, status, report.agency, report.year, report.format.id,
-        len(check.findings.errors), len(check.findings.warnings),
-        [str(p) for p in result.outputs],
-        check.findings.errors[0].message if check.findings.errors else
-        "".join(f"原报告被编辑过,已另存为 {b.name}" for b in result.backups),
-        [f.as_dict() for f in check.findings if f.severity == "error"],
-    )
-
-
 FILE_TIMEOUT = 300.0
 """Seconds one workbook may take; a report takes about one. Past it the file is 超时."""
 MAX_JOBS = 32
@@ -143,12 +117,14 @@ def max_jobs() -> int:
 
 
 Task = Callable[[Path, Path, Path, BatchOptions], BatchItem]
+"""Builds one workbook as its item and never raises: ``api.batch_item`` (handed in, since
+this layer sits below the API)."""
 
 
 def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions,
               jobs: int | None = None,
               progress: Callable[[BatchItem], None] | None = None, *,
-              timeout: float = FILE_TIMEOUT, task: Task = build_one,
+              task: Task, timeout: float = FILE_TIMEOUT,
               hold_on_interrupt: bool = False) -> list[BatchItem]:
     """Build every path in worker processes; return one item per path.
 
@@ -160,9 +136,8 @@ def run_batch(paths: list[Path], root: Path, outdir: Path, options: BatchOptions
     Ctrl-C stays ignored after ``BatchInterrupted`` until the caller, having written its
     record, calls ``release_interrupts``.
     """
-    import make_report.api
     import make_report.writers.docx
-    import make_report.writers.html  # noqa: F401
+    import make_report.writers.html  # noqa: F401  (loaded once, before the workers fork)
 
     jobs = max(1, min(jobs or max_jobs(), max_jobs(), len(paths) or 1))
     pool = _Pool(jobs, task, root, outdir, options, timeout)

@@ -15,8 +15,9 @@ import zlib
 from pathlib import Path
 
 from make_report.core.errors import InputError
+from make_report.writers.stamp import STAMP, save_docx
 
-STAMP = "make-report-sha256"
+__all__ = ["STAMP", "check_target", "default_output", "keep_edited", "new_output", "save_docx"]
 FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
             *(f"LPT{i}" for i in range(1, 10))}
@@ -144,15 +145,3 @@ def keep_edited(target: Path) -> Path | None:
         number += 1
     shutil.copy2(target, backup)
     return backup
-
-
-def save_docx(doc, target: Path) -> None:
-    """Stamp the body's hash into the document, then write it atomically."""
-    from make_report.writers.atomic import atomic_output
-    from make_report.writers.ooxml import set_custom_property
-
-    # the part's blob is exactly what save() writes as word/document.xml
-    digest = hashlib.sha256(doc.part.blob).hexdigest()
-    set_custom_property(doc, STAMP, digest)
-    with atomic_output(target) as tmp:
-        doc.save(tmp)

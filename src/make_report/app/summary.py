@@ -8,19 +8,17 @@ module works out the figures; ``writers/summary_xlsx.py`` lays them out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
+from make_report.core.errors import MakeReportError
 from make_report.core.findings import Finding, Findings
 from make_report.core.model import Report, Value, zero_values
 from make_report.core.spec import Figure, Format
 from make_report.formats import FORMATS
-
-if TYPE_CHECKING:
-    from make_report.api import CheckResult
 
 Status = Literal["ok", "errors", "unusable", "duplicate"]
 STATUS_ZH: dict[str, str] = {"ok": "通过", "errors": "有错误", "unusable": "无法读取",
@@ -174,25 +172,34 @@ def mark_duplicates(items: list[SummaryItem],
     return out
 
 
-def item_from_check(result: CheckResult) -> SummaryItem:
+class Checked(Protocol):
+    """What ``api.check`` gives back, as far as a summary line needs it."""
+
+    @property
+    def source(self) -> Path: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def findings(self) -> Findings: ...
+
+
+def item_from_check(result: Checked) -> SummaryItem:
     """A checked file as a summary line: errors make it ``errors``, warnings do not."""
     status: Status = "ok" if result.findings.valid else "errors"
     return SummaryItem(result.source.name, result.report, result.findings, status)
 
 
-def collect(paths: Iterable[str | Path], format_id: str | None = None,
+def collect(paths: Iterable[str | Path], check: Callable[[Path], Checked],
             root: str | Path | None = None) -> list[SummaryItem]:
-    """Check every file; one that cannot be read becomes an ``unusable`` line, not a crash.
-    Files are named by their path below ``root`` (乡镇/某镇.xlsx) when given; a second
-    report of the same agency and year becomes a ``duplicate`` line."""
-    from make_report.api import check
-    from make_report.core.errors import MakeReportError
-
+    """``check`` every file (``api.summary_items`` hands in ``api.check``); one that cannot
+    be read becomes an ``unusable`` line, not a crash. Files are named by their path below
+    ``root`` (乡镇/某镇.xlsx) when given; a second report of the same agency and year
+    becomes a ``duplicate`` line (X2)."""
     items, modified = [], {}
     for path in map(Path, paths):
         name = _name(path, root)
         try:
-            items.append(item_from_check(check(path, format_id))._replace(source=name))
+            items.append(item_from_check(check(path))._replace(source=name))
             modified[name] = path.stat().st_mtime
         except MakeReportError as exc:
             items.append(SummaryItem(name, None, None, "unusable", exc.message))

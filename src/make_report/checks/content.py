@@ -1,4 +1,4 @@
-"""What a reviewer rejects in the text (rules C1–C12, C14, C15): pure, report in, findings out.
+"""What a reviewer rejects in the text (rules C1–C8, C12): pure, report in, findings out.
 
 Thresholds and word lists are data in ``rules/families/content.py``; this module only
 finds the paragraphs, sentences and numbers they apply to. A finding names the cell of a
@@ -10,90 +10,37 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from make_report.checks.paragraphs import (
+    EXCERPT,
+    SENTENCE,
+    Paragraph,
+    Places,
+    around,
+    paragraphs,
+    squash,
+)
+from make_report.checks.units import check_units
 from make_report.core.findings import Finding, Location
-from make_report.core.layout import NARRATIVE_FIRST_ROW, hint_texts, workbook_layout
-from make_report.core.model import Report, format_value, is_number
+from make_report.core.layout import hint_texts
+from make_report.core.model import Report
 from make_report.core.numerals import parse_count
 from make_report.core.spec import Format, Section
 from make_report.rules import finding
 from make_report.rules.families import content as data
 
-SENTENCE = re.compile(r"[^。！？!?;；]+[。！？!?;；]*")
 CLAUSE = re.compile(r"[,，:：;；、]")
 YEAR = re.compile(r"((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年")
 PLACEHOLDER = re.compile("|".join(data.PLACEHOLDERS))
 PAIRS = {"《": "》", "〔": "〕", "[": "]", "【": "】", "(": ")", "（": "）"}
 BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
-EXCERPT = 16
-"""Characters of context either side when a message quotes a sentence."""
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    key: str
-    """``narrative.{section}.{i}.{j}``, ``lead`` or ``contact``: the cell map's key."""
-    section: Section | None
-    heading: str | None
-    number: int
-    """1-based, under its heading, for reports that have no cells."""
-    text: str
-
-
-def paragraphs(report: Report) -> list[Paragraph]:
-    """The lead, every narrative paragraph, and the contact line, in report order."""
-    out = [Paragraph("lead", None, None, 1, report.lead)] if report.lead else []
-    for section in report.format.narrative_sections:
-        for i, entry in enumerate(report.narrative.get(section.key, [])):
-            for j, text in enumerate(entry.paragraphs):
-                out.append(Paragraph(f"narrative.{section.key}.{i}.{j}", section,
-                                     entry.heading, j + 1, text))
-    if report.contact:
-        out.append(Paragraph("contact", None, None, 1, report.contact))
-    return out
-
-
-class Places:
-    """Where a paragraph or section is: its cell in a workbook, else its own heading."""
-
-    def __init__(self, report: Report, cells: Mapping[str, Location] | None,
-                 titles: Mapping[str, str] | None) -> None:
-        self.report, self.cells, self.titles = report, cells or {}, titles or {}
-
-    def title(self, section: Section) -> str:
-        return self.titles.get(section.key, section.title)
-
-    def of(self, par: Paragraph) -> dict:
-        loc = self.cells.get(par.key)
-        if loc is not None:
-            return {"place": str(loc), "sheet": loc.sheet, "cells": (loc.cell,),
-                    "fields": (par.key,)}
-        if par.section is None:
-            words = {"lead": "导语", "contact": "联系方式"}[par.key]
-        else:
-            head = f" {par.heading}" if par.heading else ""
-            words = f"{self.title(par.section)}{head} 第{par.number}段"
-        return {"place": words, "fields": (par.key,)}
-
-    def section(self, section: Section) -> dict:
-        if self.cells:  # a workbook: the sheet's first text cell
-            cell = f"B{NARRATIVE_FIRST_ROW}"
-            return {"place": f"{section.sheet}!{cell}", "sheet": section.sheet, "cells": (cell,)}
-        return {"place": self.title(section)}
-
-    def meta(self, key: str, label: str) -> dict:
-        if self.cells:
-            cell = workbook_layout(self.report.format).meta_cells[key]
-            sheet = self.report.format.meta_sheet
-            return {"place": f"{sheet}!{cell}", "sheet": sheet, "cells": (cell,)}
-        return {"place": label}
 
 
 def check_content(report: Report, cells: Mapping[str, Location] | None = None,
                   titles: Mapping[str, str] | None = None) -> Iterator[Finding]:
-    """C1–C8, C14, C15 on one report; ``titles`` are a published report's own headings."""
+    """C1–C8, C14, C15 on one report; ``titles`` are a published report's own headings
+    (C9–C11 are in ``headings``, C12 needs last year's report: ``check_copied``)."""
     places = Places(report, cells, titles)
     pars = paragraphs(report)
     yield from check_leftovers(report, pars, places)
@@ -106,7 +53,7 @@ def check_content(report: Report, cells: Mapping[str, Location] | None = None,
 # --- C1, C2: leftovers ---
 
 def check_leftovers(report: Report, pars: Sequence[Paragraph], places: Places) -> Iterator[Finding]:
-    hints = [_squash(h) for h in hint_texts(report.format)]
+    hints = [squash(h) for h in hint_texts(report.format)]
     if report.agency and (m := PLACEHOLDER.search(report.agency)):
         yield finding("C1", found=m.group(0), **places.meta("agency", "机关名称"))
     for par in pars:
@@ -121,15 +68,11 @@ def check_leftovers(report: Report, pars: Sequence[Paragraph], places: Places) -
 def _leftover(text: str, hints: Sequence[str]) -> str | None:
     if m := PLACEHOLDER.search(text):
         return m.group(0)
-    flat = _squash(text)
+    flat = squash(text)
     for hint in hints:
         if hint in flat or (len(flat) >= data.HINT_MIN_CHARS and flat in hint):
             return _cut(text, 30)
     return None
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def _cut(text: str, n: int) -> str:
@@ -145,13 +88,15 @@ def _tail(text: str) -> str:
 def check_years(report: Report, pars: Sequence[Paragraph], places: Places) -> Iterator[Finding]:
     period = re.compile(data.PERIOD)
     for par in pars:
-        review = bool(par.heading and re.search(data.FIXED_HEADING, par.heading))
+        heading = par.heading or ""
+        context = (bool(re.search(data.FIXED_HEADING, heading)), _has(heading, data.FUTURE))
         for sentence in SENTENCE.findall(par.text):
             if period.search(sentence):
                 yield from _period(report, sentence, par, places)
-            elif (year := _wrong_year(report.year, sentence, review)) is not None:
+            elif wrong := _wrong_year(report.year, sentence, *context):
+                year, written = wrong
                 yield finding("C3", found=year, expected=report.year,
-                              sentence=_around(sentence, str(year)), **places.of(par))
+                              sentence=around(sentence, written), **places.of(par))
                 break  # one per paragraph: a copied paragraph says it once
 
 
@@ -164,9 +109,11 @@ def _period(report: Report, sentence: str, par: Paragraph, places: Places) -> It
             return
 
 
-def _wrong_year(report_year: int, sentence: str, review: bool) -> int | None:
-    """The first year the sentence states that neither is the report year nor sits in a
-    comparison, a look back, a plan, a title or a document number."""
+def _wrong_year(report_year: int, sentence: str, review: bool = False,
+                plan: bool = False) -> tuple[int, str] | None:
+    """The first year the sentence states (and how it writes it) that neither is the report
+    year nor sits in a comparison, a look back, a plan, a title or a document number;
+    ``review``/``plan``: the heading above speaks of last year's problems / of plans."""
     years = list(YEAR.finditer(sentence))
     if not years:
         return None
@@ -178,11 +125,11 @@ def _wrong_year(report_year: int, sentence: str, review: bool) -> int | None:
             continue
         if year == report_year - 1 and (review or _has(sentence, data.COMPARISON)):
             continue
-        if year > report_year and _has(sentence, data.FUTURE):
+        if year > report_year and (plan or _has(sentence, data.FUTURE)):
             continue
         if _has(_clause(sentence, stops, m.start()), data.COMPARISON):
             continue
-        return year
+        return year, m.group(1)
     return None
 
 
@@ -221,15 +168,6 @@ class _Brackets:
         return self.states[i - 1] if i else False
 
 
-def _around(sentence: str, word: str) -> str:
-    sentence = sentence.strip()
-    at = sentence.find(word)
-    if len(sentence) <= 3 * EXCERPT or at < 0:
-        return sentence
-    start, end = max(0, at - EXCERPT), min(len(sentence), at + len(word) + EXCERPT)
-    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
-
-
 # --- C5, C6: section 五 ---
 
 def check_problems(report: Report, pars: Sequence[Paragraph], places: Places,
@@ -238,7 +176,7 @@ def check_problems(report: Report, pars: Sequence[Paragraph], places: Places,
     if section is None or (published and section.key not in report.narrative):
         return  # a published report without the section: the heading rules say so
     own = [p for p in pars if p.section is section]
-    text = "".join(_squash(p.text) for p in own)
+    text = "".join(squash(p.text) for p in own)
     where = places.section(section)
     words = {"minimum": data.PROBLEMS_MIN_CHARS}
     if not text:
@@ -297,79 +235,6 @@ def _fee_agreement(pars: Sequence[Paragraph], section: Section, places: Places, 
                           other=places.title(section), **places.of(par))
 
 
-# --- C14, C15: 万元 cells holding 元 ---
-
-def check_units(report: Report, pars: Sequence[Paragraph], places: Places,
-                cells: Mapping[str, Location] | None) -> Iterator[Finding]:
-    from make_report.core.findings import place
-
-    township = bool(re.search(data.TOWNSHIP, report.agency.strip()))
-    limit = data.AMOUNT_LIMITS_10K_YUAN["township" if township else "other"]
-    level = "乡镇、街道的金额" if township else "一个机关的金额"
-    for f in report.format.fields:
-        value = report.value(f.key)
-        if f.kind != "amount" or not is_number(value) or not value:
-            continue
-        prefix, sheet, addr = place([f.key], cells, f.label, report.format.table_name(f.table))
-        at = {"place": prefix, "sheet": sheet, "cells": addr, "table": f.table, "row": f.row,
-              "column": f.column_index}
-        if value >= limit:
-            yield finding("C14", found=format_value(value), level=level, limit=limit,
-                          fields=(f.key,), **at)
-        for par, excerpt in _yuan_mentions(pars, f.row_label, Decimal(value)):
-            where = {**places.of(par), "table": f.table, "fields": (f.key, par.key)}
-            yield finding("C15", found=format_value(value), excerpt=excerpt, **where)
-
-
-def _yuan_mentions(pars: Sequence[Paragraph], label: str,
-                   value: Decimal) -> Iterator[tuple[Paragraph, str]]:
-    """Sentences about the row (its label, or its last two characters: 收费) stating the
-    cell's number in 元."""
-    topic = re.compile(f"{re.escape(label)}|{re.escape(label[-2:])}")
-    for par in pars:
-        for sentence in SENTENCE.findall(par.text):
-            if not topic.search(sentence):
-                continue
-            for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?<!万)元", sentence):
-                if Decimal(m.group(1)) == value:
-                    yield par, _around(sentence, m.group(0))
-                    break
-
-
-# --- C9–C11: headings of a published report ---
-
-def check_headings(fmt: Format, headings: Sequence[tuple[str, str, str | None]],
-                   numbering: Mapping[str, Sequence[str]]) -> Iterator[Finding]:
-    """``headings``: (section key, heading as written, its numeral) in the report's order;
-    ``numbering``: the numerals of each narrative section's (一) headings, in order."""
-    seen = [key for key, _, _ in headings]
-    for section in fmt.sections:
-        if section.key not in seen:
-            yield finding("C9", expected=section.title)
-    order = [s.key for s in fmt.sections]
-    position = 0
-    for key, text, numeral in headings:
-        section = fmt.section(key)
-        rank = order.index(key)
-        if numeral != section.number or rank < position:
-            yield finding("C10", place=text, found=text, expected=section.title)
-        position = max(position, rank)
-    for key, numerals in numbering.items():
-        expected = [_numeral(i + 1) for i in range(len(numerals))]
-        if list(numerals) != expected:
-            title = next((t for k, t, _ in headings if k == key), fmt.section(key).title)
-            yield finding("C11", place=title, found="".join(f"({n})" for n in numerals),
-                          expected="".join(f"({n})" for n in expected))
-
-
-def _numeral(n: int) -> str:
-    digits = "一二三四五六七八九"
-    if n < 10:
-        return digits[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens - 1]) + "十" + (digits[ones - 1] if ones else "")
-
-
 # --- C12: text copied from last year ---
 
 def check_copied(report: Report, previous: Report) -> Iterator[Finding]:
@@ -392,7 +257,7 @@ def _sentences(report: Report) -> list[str]:
         if par.section is None:
             continue
         for sentence in SENTENCE.findall(par.text):
-            s = _squash(sentence).rstrip("。！？!?;；")
+            s = squash(sentence).rstrip("。！？!?;；")
             if len(s) >= data.SENTENCE_MIN_CHARS:
                 out.append(s.replace(str(report.year), "<本年>")
                            .replace(str(report.year - 1), "<上年>"))

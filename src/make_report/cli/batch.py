@@ -38,6 +38,8 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
     )
     from rich.text import Text
 
+    from make_report import api
+
     if not folder.is_dir():
         raise InputError(f"{folder}:文件夹不存在。")
     outdir = outdir or folder / "报告"
@@ -64,7 +66,7 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
                   TimeRemainingColumn(), console=console, transient=True) as bar:
         task = bar.add_task("生成报告", total=len(paths))
         try:
-            items = run_batch(paths, folder, outdir, options, jobs,
+            items = run_batch(paths, folder, outdir, options, jobs, task=api.batch_item,
                               progress=lambda _item: bar.advance(task), hold_on_interrupt=True)
         except (BatchInterrupted, KeyboardInterrupt) as exc:
             hold_interrupts()  # the record is written whole, however often Ctrl-C is pressed

@@ -227,11 +227,16 @@ def serve(
         "--backup", help="把数据库和全部文件备份到一个 .zip 后退出(服务运行时也可以)")] = None,
     office: Annotated[str | None, typer.Option("--office", help="--init 时的公开办名称")] = None,
     admin: Annotated[str | None, typer.Option("--admin", help="--init 时的管理员登录名")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=64, help="检查和生成报告的进程数,默认等于 CPU 核心数")] = None,
+    https: Annotated[bool, typer.Option(
+        "--https", help="平台在 HTTPS 反向代理之后:登录 Cookie 只经 HTTPS 发送")] = False,
 ) -> None:
     """启动网页报送平台:各单位在浏览器中上传工作簿,公开办审核、汇总。"""
     from make_report.cli.serve import run
 
-    raise typer.Exit(run(db, data_dir, host, port, init, backup, office, admin))
+    raise typer.Exit(run(db, data_dir, host, port, init, backup, office, admin, workers,
+                         https))
 
 
 def _say(text: str) -> None:

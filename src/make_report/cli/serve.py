@@ -40,7 +40,8 @@ def _return_memory() -> None:
 
 
 def run(db: str | None, data_dir: Path, host: str, port: int, init: bool,
-        backup: Path | None, office: str | None, admin: str | None) -> int:
+        backup: Path | None, office: str | None, admin: str | None,
+        workers: int | None = None, https: bool = False) -> int:
     _desk_modules()
     from make_report.desk.service import Desk, DeskError
 
@@ -77,7 +78,7 @@ def run(db: str | None, data_dir: Path, host: str, port: int, init: bool,
     from make_report.desk.app import create_app
 
     desk.engine.dispose()
-    app = create_app(db, data_dir, workers=os.cpu_count() or 1)
+    app = create_app(db, data_dir, workers=workers or os.cpu_count() or 1, https_only=https)
     typer.echo(f"报送平台已启动:http://{host}:{port}/ (按 Ctrl-C 停止)", err=True)
     if not app.state.desk.initialized():
         typer.echo("尚未创建管理员:打开上面的网址按提示创建,或运行 make-report serve --init。",

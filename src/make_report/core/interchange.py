@@ -11,12 +11,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from make_report.core.cells import parse_number
 from make_report.core.errors import MakeReportError
 from make_report.core.findings import Findings
 from make_report.core.model import Entry, Report, Value, zero_values
 from make_report.core.spec import Field, Format, GridTable
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
-from make_report.readers.cells import parse_number
 from make_report.rules import finding
 
 

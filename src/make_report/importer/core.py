@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from make_report.checks.content import check_headings
+from make_report.checks.headings import check_headings
 from make_report.checks.validate import check_equation, validate
 from make_report.core.errors import InputError
 from make_report.core.findings import Finding, Findings

@@ -2,7 +2,8 @@
 
 A workbook written by a program and never opened in Excel has no cached values, so the
 totals the template pre-fills (SUM of a range, A+B) are recomputed here. Anything else
-raises ``Unsupported`` and the caller falls back to Excel's cached value.
+raises ``Unsupported`` and the caller falls back to Excel's cached value. (openpyxl, like
+every reader, keeps a formula's text and Excel's cached result; none computes formulas.)
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ openpyxl's full loader spends most of a report's time building styles and merged
 objects we never use (about 90 ms a workbook); one lxml pass over the parts we need takes
 a few. It also gives the formula and its cached value in one read, and parses with
 entities and network access off. The interface mimics the bits of openpyxl we used.
+
+Measured (``bench/readers.py``, every cell of every sheet of the example workbook, median
+of 20): openpyxl 487 ms, this module 94 ms, five times faster, on a shared 2-core machine
+under load (load average 13; absolute times are a few times lower on an idle one).
+openpyxl stays the oracle: ``tests/test_reader_parts.py`` checks that for any workbook
+openpyxl writes, both read the same cells.
 """
 
 from __future__ import annotations

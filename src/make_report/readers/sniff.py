@@ -1,4 +1,4 @@
-"""Recognise what a file really is before handing it to openpyxl.
+"""Recognise what a file really is before handing it to a parser (``sheetxml``, python-docx).
 
 Clerks send .xls, WPS .et, CSV exports, Word files and password-protected workbooks;
 each deserves its own sentence rather than a parser's stack trace.

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from make_report.core import cells as cellparse
 from make_report.core.errors import InputError
 from make_report.core.findings import Findings, Location
 from make_report.core.layout import (
@@ -26,7 +27,6 @@ from make_report.core.layout import (
 from make_report.core.model import Entry, Report, zero_values
 from make_report.core.spec import Format
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
-from make_report.readers import cells as cellparse
 from make_report.readers.formula import FormulaError, TooComplex, Unsupported, evaluate
 from make_report.readers.sniff import sniff_workbook
 from make_report.rules import finding

@@ -19,6 +19,7 @@ from make_report.core.spec import REPORT_TITLE
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers import docx_styles, ooxml
 from make_report.writers.docx_tables import add_table
+from make_report.writers.stamp import save_docx
 
 TITLE_CHARS = 20
 
@@ -31,8 +32,6 @@ def write_docx(report: Report, path: str | Path, *, templates: Path | None = Non
     ``where`` maps ``narrative.{section}.{i}.{j}`` (entry i, paragraph j), ``lead`` and
     ``contact`` to the places users know (一、总体情况!B7) for error messages.
     """
-    from make_report.app.output import save_docx
-
     doc = build_document(report, templates=templates, reference_docx=reference_docx,
                          where=where)
     save_docx(doc, Path(path))  # stamped, so a later build knows it may replace the file

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
+from make_report.core.cells import ZERO_WORDS
 from make_report.core.grid import GridCell
 from make_report.core.layout import (
     CHECK_BAD,
@@ -27,7 +28,6 @@ from make_report.core.layout import (
 )
 from make_report.core.model import Report, Value
 from make_report.core.spec import Format, GridTable, Kind
-from make_report.readers.cells import ZERO_WORDS
 from make_report.writers import xlsx_style as st
 
 DATA_WIDTH = 9.5

@@ -26,8 +26,10 @@ COMPARISON = ("较", "比", "低于", "高于", "多于", "少于", "上年", "�
               "起", "开始", "截至", "以前", "之前", "整改", "连续")
 """Words that make a year other than the report year legitimate in the same clause
 (较2023年, 2019年以来); years in 《…》 titles and 〔2021〕 document numbers never count."""
-FUTURE = ("将", "计划", "下一步", "明年", "下一年", "拟", "力争", "要点", "部署")
-"""Words that make a later year legitimate (2025年将…)."""
+FUTURE = ("将", "计划", "下一步", "明年", "下一年", "拟", "力争", "要点", "部署", "打算", "目标",
+          "继续", "持续", "进一步", "重点", "做好")
+"""Words that make a later year legitimate (2025年将…), in its sentence or in the heading
+above it ((三)2025年工作打算)."""
 PERIOD = r"统计(?:期限|期间|时限|区间|范围)"
 """How a report names the statistics period it covers (统计期限自2024年1月1日起…)."""
 

@@ -1,6 +1,7 @@
 """What real people type into a number cell, turned into a value or a finding.
 
-Pure: takes the raw cell content (as openpyxl gives it) and the field it should hold.
+Pure: takes the raw cell content (as a reader gives it) and the field it should hold; the
+workbook reader and the interchange JSON both read numbers by these rules.
 """
 
 from __future__ import annotations
