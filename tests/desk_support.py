@@ -23,8 +23,8 @@ PASSWORD = "office-pass-2024"
 
 def workbook_bytes(agency: str, year: int = 2024, seed: int = 4, bad: bool = False,
                    values: dict | None = None) -> bytes:
-    """A filled workbook; ``bad`` breaks one total so the checks find an error. The same
-    arguments give the same bytes (made once)."""
+    """A filled workbook with one warning (section 六 left empty); ``bad`` also breaks one
+    total so the checks find errors. The same arguments give the same bytes (made once)."""
     if values is None:
         return _workbook(agency, year, seed, bad)
     return _make_workbook(agency, year, seed, bad, values)
@@ -40,6 +40,7 @@ def _make_workbook(agency: str, year: int, seed: int, bad: bool, values: dict | 
     report.year = year
     if values:
         report.values.update(values)
+    report.narrative["other"] = []  # one warning (B2) for the office to confirm or dismiss
     if bad:
         key = "applications.new_received.6"
         report.values[key] = report.values[key] + 7
@@ -103,14 +104,26 @@ def database_urls() -> list[str]:
 
 
 def fresh_database(kind: str) -> str | None:
-    """None (the data folder's SQLite) or the PostgreSQL URL with every desk table dropped."""
+    """None (the data folder's SQLite), or a PostgreSQL URL of this test process's own
+    database (made on first use, every desk table dropped), so that two runs against one
+    server do not meet."""
     import os
 
     if kind == "sqlite":
         return None
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
     from make_report.desk.models import Base, make_engine
 
-    url = os.environ["MAKE_REPORT_PG_URL"]
+    base = os.environ["MAKE_REPORT_PG_URL"]
+    name = f"desk_test_{os.getpid()}"
+    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     engine.dispose()

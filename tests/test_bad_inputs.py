@@ -259,6 +259,9 @@ def failing_save(exc: BaseException) -> Callable[[pytest.MonkeyPatch, Path], Non
             if isinstance(target, str | os.PathLike):
                 Path(target).write_bytes(b"PK\x03\x04 half a document")
                 raise exc
+            if getattr(target, "name", None) is None and hasattr(target, "getvalue"):
+                target.write(b"PK\x03\x04 half a document")  # saved through memory
+                raise exc
             return real(self, target)
 
         monkeypatch.setattr(docx.document.Document, "save", save)

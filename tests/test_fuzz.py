@@ -195,7 +195,8 @@ def structure_mutations(draw) -> dict[str, bytes]:
         rows = re.findall(rb"<row\b[^>]*>.*?</row>", members.get(part, b""), re.S)
         if how == "rename sheet" and sheets:
             old = draw(st.sampled_from(sheets))
-            new = re.sub(rb'name="[^"]*"', b'name="' + xml_text(draw(texts)) + b'"', old)
+            name = b'name="' + xml_text(draw(texts)) + b'"'
+            new = re.sub(rb'name="[^"]*"', lambda _, name=name: name, old)  # a \ in the name is text
             members["xl/workbook.xml"] = wbxml.replace(old, new)
         elif how == "drop sheet" and sheets:
             members["xl/workbook.xml"] = wbxml.replace(draw(st.sampled_from(sheets)), b"")

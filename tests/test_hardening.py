@@ -330,3 +330,15 @@ def test_a_shared_string_index_out_of_range_is_a_damaged_file(tmp_path, capsys, 
     assert f"{IN}:{sheet}!{address} 引用了不存在的共享文字(第 {index} 项" in err
     assert "文件已损坏,无法读取。请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。" in err
 
+
+
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_a_page_lxml_finds_empty_is_one_sentence(tmp_path, capsys, command):
+    """Found by fuzzing: lxml's "Document is empty" is not a ValueError."""
+    page = tmp_path / "报告.html"
+    page.write_bytes(b"<!")
+    args = ["check", str(page)] if command == "check" else ["import", str(page), "-o",
+                                                             str(tmp_path / "新.xlsx")]
+    assert main(args) == 2
+    assert capsys.readouterr().err == ("无法处理:报告.html:网页内容无法解析,"
+                                       "请在浏览器中打开后另存为网页(.html)再试。\n")

@@ -104,3 +104,115 @@ def test_bidi_overrides_never_reach_the_page_or_the_file_name(tmp_path, capsys):
                                             "示例县2024年政府信息公开工作年度报告.html"]
     page = next(p for p in made if p.suffix == ".html").read_text(encoding="utf-8")
     assert not set(SPOOF) & set(page) and "示例县" in page
+
+
+# ----------------------------------------------- 6. a mistake is said as what it is
+
+def test_a_template_making_a_lone_surrogate_fails_the_check_not_the_build(tmp_path):
+    import openpyxl
+
+    source = valid(tmp_path)
+    wb = openpyxl.load_workbook(source)
+    wb["五、问题及改进"]["B7"] = '本年{{ "\\ud800" }}'
+    wb.save(source)
+    result = api.check(source)
+    assert [(f.rule, f.message) for f in result.findings if f.rule == "J1"] == [
+        ("J1", "五、问题及改进!B7 模板无法计算:生成了无法写入文档的字符(U+D800),请检查模板")]
+
+
+def test_a_gbk_template_file_is_told_in_chinese(tmp_path, capsys):
+    templates = tmp_path / "模板"
+    (templates / "narrative").mkdir(parents=True)
+    (templates / "narrative" / "applications_summary.j2").write_bytes("本年{{ 年度 }}。".encode("gbk"))
+    assert main([str(valid(tmp_path)), "-o", str(tmp_path / "报告.docx"),
+                 "--templates", str(templates)]) == 2
+    err = capsys.readouterr().err
+    assert "applications_summary.j2 不是 UTF-8 编码(可能是 GBK)。请用记事本打开,“另存为”时把编码选为 UTF-8 后再试" in err
+    assert not (tmp_path / "报告.docx").exists()
+
+
+def test_running_out_of_memory_is_not_called_damage(tmp_path, monkeypatch, capsys):
+    from make_report.readers import sheetxml
+
+    def no_memory(self, path):
+        raise MemoryError
+
+    monkeypatch.setattr(sheetxml.Workbook, "__init__", no_memory)
+    assert main(["check", str(valid(tmp_path))]) == 2
+    assert capsys.readouterr().err == (f"无法处理:{IN}:内存不足,无法读取该工作簿。"
+                                       "请关闭其他程序后再试。\n")
+
+
+def test_a_full_disk_while_writing_the_page_leaves_the_old_set(tmp_path, monkeypatch, capsys):
+    import errno
+    from pathlib import Path
+
+    source, out = valid(tmp_path), tmp_path / "报告.docx"
+    assert main([str(source), "-o", str(out), "--html"]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    write_text = Path.write_text
+
+    def full(self, *args, **kwargs):
+        if self.name.endswith(".html.tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    capsys.readouterr()
+    assert main([str(source), "-o", str(out), "--html"]) == 2
+    out_, err = capsys.readouterr()
+    assert err == ("无法处理:报告.html:未能写入,磁盘空间不足。原有的同名文件(如有)保持不变,"
+                   "也没有留下不完整的文件。请清理磁盘空间,或用 -o 换一个位置后再试。\n")
+    assert "Traceback" not in out_ + err and "Exception ignored" not in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """An 8 KB file system: big enough for a folder, too small for any output."""
+    import shutil
+    import subprocess
+
+    place = tmp_path / "满"
+    place.mkdir()
+    if shutil.which("mount") is None or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(place)],
+            capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield place
+    finally:
+        subprocess.run(["umount", str(place)], check=False)
+
+
+def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
+    import subprocess
+    import sys
+
+    source = valid(tmp_path)
+    api.build(source, tmp_path / "报告.docx", html=True)
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / IN).write_bytes(source.read_bytes())
+    runs = [["template", "-o", full_disk / "新.xlsx", "--year", "2024"],
+            ["import", tmp_path / "报告.html", "-o", full_disk / "导入.xlsx"],
+            [source, "-o", full_disk / "报告.docx", "--html"],
+            ["batch", inbox, "-o", full_disk / "输出"]]
+    cli = "import sys; from make_report.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    for args in runs:
+        done = subprocess.run([sys.executable, "-c", cli, *map(str, args)], capture_output=True,
+                              text=True, timeout=300)
+        said = done.stdout + done.stderr
+        assert "Traceback" not in said and "Exception ignored" not in said, said
+        assert "磁盘空间不足" in said, said
+        assert done.returncode in (1, 2), said
+    left = [p.name for p in full_disk.rglob("*") if p.is_file()]
+    assert set(left) <= {"batch-report.json"}, left
+
+
+def test_an_output_folder_that_is_a_file_is_named_as_such(tmp_path, capsys):
+    (tmp_path / "输出").write_text("x", encoding="utf-8")
+    target = tmp_path / "输出" / "报告.docx"
+    assert main([str(valid(tmp_path)), "-o", str(target)]) == 2
+    assert capsys.readouterr().err == (f"无法处理:{target}:“{tmp_path / '输出'}”是一个文件,不是文件夹,"
+                                       "不能在其中保存输出。请用 -o 换一个位置。\n")

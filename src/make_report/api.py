@@ -8,6 +8,7 @@ cannot be used at all.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from make_report.checks.ratios import RatioValue, ratios
 from make_report.checks.validate import validate
-from make_report.core.errors import InputError
+from make_report.core.errors import InputError, MakeReportError
 from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
 from make_report.formats import UnknownFormat, format_for_year, get_format
@@ -240,8 +241,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
         doc, _ = fill_docx_template(result.report, docx_template, templates=templates,
                                     where=where)
     else:
-        doc = build_document(result.report, templates=templates,
-                             reference_docx=reference_docx, where=where)
+        doc = _with_reference(reference_docx, lambda: build_document(
+            result.report, templates=templates, reference_docx=reference_docx, where=where))
     outputs = [target]
     extra = [(html, ".html"), (pdf, ".pdf")]
     for wanted, suffix in extra:
@@ -249,18 +250,37 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
             check_target(target.with_suffix(suffix), source, force)
     kept = [target, *([target.with_suffix(".html")] if html else [])] if force else []
     backups = [b for b in map(keep_edited, kept) if b is not None]
-    save_docx(doc, target)
-    if html:
-        from make_report.writers.html import write_html
+    beside = {}
+    if html:  # rendered first, written with the document: both in place, or neither
+        from make_report.writers.html import render_html, stamp
 
-        write_html(result.report, target.with_suffix(".html"), templates=templates, where=where)
-        outputs.append(target.with_suffix(".html"))
+        beside[target.with_suffix(".html")] = stamp(
+            render_html(result.report, templates=templates, where=where))
+    save_docx(doc, target, beside)
+    outputs += list(beside)
     if pdf:
         from make_report.writers.pdf import convert_to_pdf
 
         convert_to_pdf([target], [target.with_suffix(".pdf")])
         outputs.append(target.with_suffix(".pdf"))
     return BuildResult(result, outputs, backups)
+
+
+def _with_reference(reference_docx: Path | None, make):
+    """Build with the reference's styles; a reference that opens but whose styles or
+    sections cannot be used (damaged in ways no check foresees) is one sentence."""
+    if reference_docx is None:
+        return make()
+    try:
+        return make()
+    except (MakeReportError, MemoryError):
+        raise
+    except Exception:
+        if os.environ.get("MAKE_REPORT_DEBUG"):
+            raise
+        raise InputError(f"--reference-docx {Path(reference_docx).name}:无法使用其中的样式"
+                         "(文件已损坏或内容不完整)。请在 Word 中另存为 .docx 后再试,"
+                         "或不用 --reference-docx。") from None
 
 
 def _template_errors(result: CheckResult) -> bool:
@@ -271,7 +291,7 @@ def docx_template(path: str | Path, *, year: int | None = None, agency: str | No
                   format_id: str | None = None, force: bool = False) -> Path:
     """Write a starting Word template with every placeholder and a short guide inside."""
     from make_report.app.output import new_output
-    from make_report.writers.atomic import atomic_output
+    from make_report.writers.atomic import atomic_output, save_through_memory
     from make_report.writers.docx_template import starter_template
 
     path = new_output(path, ".docx", [], force)
@@ -279,7 +299,7 @@ def docx_template(path: str | Path, *, year: int | None = None, agency: str | No
     report = Report(_format(format_id, year), agency or "", year)
     doc = starter_template(report)
     with atomic_output(path) as tmp:
-        doc.save(str(tmp))
+        save_through_memory(doc.save, tmp)
     return path
 
 

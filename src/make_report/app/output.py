@@ -80,6 +80,9 @@ def check_place(target: Path, sources: list[Path]) -> None:
         if target.exists() and source.exists() and os.path.samefile(target, source):
             raise InputError(f"{target.name}:输出文件与输入的工作簿是同一个文件,已拒绝覆盖。"
                              "请用 -o 指定其他文件名。")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{target}:“{folder}”是一个文件,不是文件夹,不能在其中保存输出。"
+                         "请用 -o 换一个位置。")
     if not folder.is_dir():
         raise InputError(f"{target}:输出文件夹“{folder}”不存在,请先创建它或换一个位置。")
     if target.is_dir():

@@ -114,6 +114,9 @@ def user_message(exc: BaseException) -> str | None:
         return exc.message
     if isinstance(exc, OSError):
         return os_error(exc).message
+    if isinstance(exc, MemoryError):  # never "damaged": the file may be fine
+        return ("内存不足,未能完成。请关闭其他程序后再试;如果文件很大,请检查其中是否有多余的内容。"
+                "原有的文件保持不变。")
     return None
 
 

@@ -111,6 +111,9 @@ def _read_lines(path: Path, suffix: str) -> Source:
 
 
 def sniff_docx(path: Path) -> None:
+    """Every Word document read here (a report, a reference, an office's template): the
+    common file checks (a regular file of a sane size), then the package checks."""
+    check_size(path, USUAL_SIZE)
     with path.open("rb") as fh:
         head = fh.read(8)
         body = head + fh.read() if head.startswith(OLE_MAGIC) else head
@@ -132,7 +135,6 @@ def check_reference_docx(path: Path) -> None:
     try:
         if not path.exists():
             raise InputError(f"{path.name}:文件不存在。")
-        check_size(path, USUAL_SIZE)
         sniff_docx(path)
         import zipfile
 
@@ -172,9 +174,11 @@ DOCUMENT = Package("正常的 Word 文档", "Word 和 WPS 保存的文档", SAVE
 
 
 def _html_lines(text: str, path: Path) -> list[Line]:
+    from lxml import etree
+
     try:
         return html_lines(text)
-    except (ValueError, RecursionError):  # lxml's ParserError is a ValueError
+    except (ValueError, RecursionError, etree.LxmlError):  # "Document is empty" for "<!"
         raise InputError(f"{path.name}:网页内容无法解析,请在浏览器中打开后另存为网页(.html)再试。") from None
 
 
@@ -299,7 +303,7 @@ def docx_lines(path: Path) -> list[Line]:
         out: list[Line] = []
         _docx_block(document.element.body, out)
         return out
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception:  # KeyError, XMLSyntaxError, zlib.error, EOFError, ValueError ...
         raise InputError(f"{path.name}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None

@@ -42,6 +42,8 @@ __all__ = ["MAX_NUMBER", "MAX_RANGE", "MAX_REPORT_WORK", "MAX_SIZE", "MAX_TEMPLA
 PACKAGE_TEMPLATES = Path(__file__).parents[1] / "templates"
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 _MARKERS = ("{{", "{%", "{#")
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters no Word document (XML 1.0) can hold: a lone surrogate, U+0001 ..."""
 
 
 class NarrativeError(MakeReportError):
@@ -80,7 +82,10 @@ def render_text(source: str, report: Report | Mapping, where: str,
             template = sandbox.compile_template(source)
         try:
             with sandbox.counted(cell):
-                return template.render(ctx)  # type: ignore[attr-defined]
+                text = template.render(ctx)  # type: ignore[attr-defined]
+            if found := _UNWRITABLE.search(text):  # check fails here, not the build later
+                raise TooMuch(f"生成了无法写入文档的字符(U+{ord(found.group()):04X}),请检查模板")
+            return text
         finally:
             if budget is not None:
                 budget.left -= limit - max(cell[0], 0)

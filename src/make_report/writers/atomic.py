@@ -70,6 +70,19 @@ def _umask() -> int:
     return mask
 
 
+def save_through_memory(save, tmp: Path) -> None:
+    """``save(file)`` (openpyxl's or python-docx's) into memory, then the bytes to ``tmp``.
+
+    Their savers open a ZipFile on the path; when the disk fills up it is left half
+    closed and Python later prints "Exception ignored … Traceback" at the clerk. In
+    memory nothing can fail that way, and the one write that can is ours."""
+    import io
+
+    buffer = io.BytesIO()
+    save(buffer)
+    tmp.write_bytes(buffer.getvalue())
+
+
 def write_text(path: str | Path, text: str, exclusive: bool = False) -> None:
     with atomic_output(path, exclusive) as tmp:
         tmp.write_text(text, encoding="utf-8")

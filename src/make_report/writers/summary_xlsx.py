@@ -31,7 +31,7 @@ from make_report.core.model import Value
 from make_report.core.spec import BlockTable, Format, Table
 from make_report.formats import FORMATS
 from make_report.writers import xlsx_style as st
-from make_report.writers.atomic import atomic_output
+from make_report.writers.atomic import atomic_output, save_through_memory
 
 MAIN_SHEET = "汇总"
 LEFT_OUT_SHEET = "未纳入汇总"
@@ -67,7 +67,7 @@ def write_summary_workbook(items: list[SummaryItem], path: Path) -> None:
     for ws in wb.worksheets:
         st.fit_page(ws, landscape=ws.title != LEFT_OUT_SHEET)
     with atomic_output(path) as tmp:
-        wb.save(tmp)
+        save_through_memory(wb.save, tmp)
 
 
 def _any_format(items: list[SummaryItem]) -> Format:

@@ -25,7 +25,7 @@ from make_report.core.model import Entry, Report
 from make_report.core.spec import REPORT_TITLE, Format, Section
 from make_report.formats import FORMATS, first_year, last_year
 from make_report.writers import xlsx_style as st
-from make_report.writers.atomic import atomic_output
+from make_report.writers.atomic import atomic_output, save_through_memory
 from make_report.writers.xlsx_tables import write_table_sheet
 
 META_HEADERS = ("项目", "填写内容", "说明")
@@ -54,7 +54,7 @@ def write_workbook(fmt: Format, path: str | Path, report: Report | None = None,
     wb.properties.title = report.title if report else meta_title(fmt)
     wb.properties.creator = "make-report"
     with atomic_output(Path(path), exclusive) as tmp:  # exclusive: never over a new file
-        wb.save(tmp)
+        save_through_memory(wb.save, tmp)
 
 
 def meta_title(fmt: Format) -> str:
