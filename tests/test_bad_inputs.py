@@ -64,6 +64,7 @@ def valid_bytes(agency: str = "示例县人民政府") -> bytes:
     """A standard workbook that checks clean: consistent numbers, text in every section."""
     report = consistent_report(FMT, seed=11, agency=agency)
     report.narrative = consistent_narrative()
+    report.date = dt.date(2025, 1, 20)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / IN
         write_workbook(FMT, path, report)
@@ -457,7 +458,12 @@ CASES = [
     unusable("a .csv", raw("项目,数量\n新收,6\n".encode("gb18030"), "导出.csv"),
              f"导出.csv:这是CSV 文本,不是 .xlsx 工作簿。{SAVE_AS}"),
     unusable("a .docx that is no report", real_docx,  # a .docx is read as a published report
-             "去年的报告.docx:未找到报告标题或“一、总体情况”等章节标题,不像是政府信息公开工作年度报告,无法导入。"),
+             "去年的报告.docx:未找到报告标题或“一、总体情况”等章节标题,不像是政府信息公开工作年度报告,无法导入。",
+             commands=("check",)),
+    build_only("a .docx to build from", real_docx,  # a report is built from a workbook only
+               "去年的报告.docx:这是已发布的报告,生成报告需要填好的工作簿(.xlsx)。请先用 make-report import "
+               "去年的报告.docx -o 工作簿.xlsx 把它导入为工作簿,核对后再生成;只想检查它,请用 make-report check "
+               "去年的报告.docx。"),
     unusable("a Word document named .xlsx", lambda tmp: real_docx(tmp).rename(tmp / IN) or tmp / IN,
              f"{IN}:这是 Word 文档,不是工作簿。请选择填写好的 .xlsx 工作簿。"),
     unusable("an .xlsb", with_parts(lambda n, d: None, {"xl/workbook.bin": b"\x83\x01\x00"}),
@@ -664,8 +670,11 @@ def test_an_unedited_report_is_replaced_and_an_edited_one_only_with_force(tmp_pa
     assert (tmp_path / OUT).read_bytes() == edited
     capsys.readouterr()
     assert main([str(source), "-o", str(tmp_path / OUT), "--force"]) == 0
-    assert capsys.readouterr().err == f"已生成:{tmp_path / OUT}\n"
+    backup = tmp_path / OUT.replace(".docx", "(已编辑备份).docx")
+    assert capsys.readouterr().err == (f"原有的同名报告在生成后被编辑过(或不是本工具生成的),已先另存为:"
+                                       f"{backup}\n已生成:{tmp_path / OUT}\n")
     assert (tmp_path / OUT).read_bytes() != edited
+    assert backup.read_bytes() == edited
     assert main([str(source), "-o", str(tmp_path / OUT)]) == 0  # ours again
 
 

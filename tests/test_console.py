@@ -7,6 +7,7 @@ vanish from it or stop the tool.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ AGENCY = "示例[b]县[/red]:warning:人民政府"
 
 def workbook(path: Path, agency: str = AGENCY, claim: str = CLAIM, negative: bool = False) -> Path:
     report = consistent_report(FMT, seed=11, agency=agency)
+    report.date = dt.date(2025, 1, 20)
     report.narrative = consistent_narrative()
     for s in FMT.narrative_sections:
         report.narrative[s.key].append(Entry("(九)情况", [f"{claim}。"]))

@@ -236,7 +236,8 @@ def test_the_summary_has_the_headline_ratio_columns(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     for name, granted in (("a.xlsx", 3), ("b.xlsx", 1)):
-        write_workbook(F2021, folder / name, applications(report(), granted=granted, withheld=1))
+        write_workbook(F2021, folder / name,  # two agencies: one agency's second copy is not summed
+                       applications(report(agency=f"{name[0]}县人民政府"), granted=granted, withheld=1))
     api.summary(folder, tmp_path / "s.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["汇总"]
     headers = [c.value for c in ws[1]]

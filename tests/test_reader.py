@@ -47,12 +47,15 @@ def test_blank_template_reads_as_zeros_with_a_note(tmp_path):
     assert all(f.severity == "info" for f in notes)
 
 
-def test_number_typed_as_text_is_accepted_with_a_warning(filled):
+def test_number_typed_as_text_is_refused_as_the_sheet_counts_it_as_0(filled):
     value = api.read(filled).report.values["applications.granted.0"]
     edit(filled, SHEET, D10=f" {value} ")
-    assert problems(filled) == [("N2", "warning", ("D10",),
-                                 f"{SHEET}!D10 （一）予以公开·自然人 是文本“{value}”,已按数字读取")]
-    assert api.read(filled).report.values["applications.granted.0"] == value
+    found = [(f.rule, f.severity, f.cells, f.message) for f in api.check(filled).findings
+             if f.rule == "X1"]
+    assert found == [("X1", "error", ("D10",),
+                      f"{SHEET}!D10 （一）予以公开·自然人 是文本“{value}”,不是数字:表中的合计和勾稽检查"
+                      "按 0 计,与报告不符;请把单元格格式改为“常规”后重新输入数字")]
+    assert api.read(filled).report.values["applications.granted.0"] == 0
 
 
 @pytest.mark.parametrize("word", ["无", "-", "/"])

@@ -3,6 +3,7 @@ one perturbed value is caught by exactly the rules that involve it, at exactly t
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import tempfile
 from pathlib import Path
@@ -25,7 +26,8 @@ SETTINGS = settings(max_examples=25, deadline=None,
 
 def build(fmt, seed: int) -> Report:
     year = 2020 if fmt.id == "2019" else 2024
-    report = Report(fmt, "随机县人民政府", year, values=consistent_values(fmt, random.Random(seed)))
+    report = Report(fmt, "随机县人民政府", year, values=consistent_values(fmt, random.Random(seed)),
+                    date=dt.date(year + 1, 1, 20))
     report.narrative = consistent_narrative()
     return report
 

@@ -92,14 +92,19 @@ def test_amounts_are_numbers_showing_their_own_decimals(book):
     assert ws.cell(3, col).value == 1681 and ws.cell(3, col).number_format == "0.00"
 
 
-def test_total_line_sums_the_valid_files_only(book, items):
+def test_total_lines_sum_the_valid_files_only_one_line_per_year(book, items):
     ws = book["汇总"]
-    total = ws.cell(2 + len(items), 1)
-    assert total.value == "合计(仅含检查通过的3个文件)"
     valid = [i.report for i in items if i.status == "ok"]
-    for col, fig in enumerate(KEY_FIGURES, 5):
-        values = [v for r in valid if (v := figure_value(r, fig)) is not None]
-        assert as_decimal(ws.cell(2 + len(items), col).value) == sum(values, Decimal(0))
+    years = sorted({r.year for r in valid}, reverse=True)
+    assert len(years) == 2, "the fixture holds reports of two years"
+    for line, year in enumerate(years, 2 + len(items)):
+        reports = [r for r in valid if r.year == year]
+        assert ws.cell(line, 1).value == f"{year}年合计(仅含检查通过的{len(reports)}个文件)"
+        for col, fig in enumerate(KEY_FIGURES, 5):
+            values = [v for r in reports if (v := figure_value(r, fig)) is not None]
+            want = sum(values, Decimal(0)) if values else None
+            got = ws.cell(line, col).value
+            assert (as_decimal(got) if got is not None else None) == want
 
 
 def test_text_from_workbooks_is_never_a_formula(tmp_path):

@@ -102,7 +102,7 @@ def test_hand_checked_cells_2021(tmp_path):
     assert apps["D31"].value == "=SUM(D10:D30)"
     assert apps["J8"].value == "=SUM(D8:I8)"
     assert apps["D8"].value is None
-    assert apps["K8"].value == '=IF(J8=SUM(D8:I8),"✓","✗ 应为"&(SUM(D8:I8)))'
+    assert apps["K8"].value == '=IF(SUM(J8)=SUM(D8:I8),"✓","✗ 应为"&(SUM(D8:I8)))'
     assert review["E8"].value == "=SUM(A8:D8)"
     assert review["O8"].value == "=SUM(K8:N8)"
     assert review["A5"].value == "行政复议" and "A5:E5" in review.merged_cells

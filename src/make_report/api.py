@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -139,12 +139,12 @@ def check(path: str | Path, format_id: str | None = None,
         from make_report.checks.crossyear import check_years
 
         last = read(previous)
-        if last.report.year != result.report.year - 1:
-            result.findings.add(finding("Y0", Path(previous).name, found=last.report.year,
-                                        year=result.report.year))
-        result.findings.extend(check_years(result.report, last.report, result.cells,
-                                           unknown=unknown))
-        if last.report.year == result.report.year - 1:
+        mismatch = previous_mismatch(result.report, last.report)
+        if mismatch:
+            result.findings.add(finding("Y0", Path(previous).name, problem=mismatch))
+        else:
+            result.findings.extend(check_years(result.report, last.report, result.cells,
+                                               unknown=unknown))
             result.findings.extend(check_copied(result.report, last.report))
     if docx_template is not None:
         _, found = fill_docx_template(result.report, docx_template, lay_out=False)
@@ -182,6 +182,16 @@ def fill_docx_template(report: Report, template: str | Path, *, templates: Path 
 def _require_file(path: Path, option: str) -> None:
     if not path.is_file():
         raise InputError(f"{option} {path.name}:找不到该文件。")
+
+
+def previous_mismatch(report: Report, last: Report) -> str | None:
+    """Why ``last`` is not this agency's report of the year before (None if it is): rule Y0."""
+    if last.year != report.year - 1:
+        return f"是{last.year}年的报告,不是本报告({report.year}年)的上一年"
+    this, that = ("".join(a.split()) for a in (report.agency, last.agency))
+    if this and that and this != that:
+        return f"是“{last.agency.strip()}”的报告,本报告是“{report.agency.strip()}”的,不是同一机关"
+    return None
 
 
 def import_published(path: str | Path, output: str | Path, *, force: bool = False,
@@ -238,6 +248,9 @@ def _narrative_texts(report: Report) -> list[tuple[str, str]]:
 class BuildResult:
     check: CheckResult
     outputs: list[Path]
+    backups: list[Path] = field(default_factory=list)
+    """Hand-edited reports (.docx, .html) ``--force`` replaced, each kept first beside it as
+    ``…(已编辑备份).docx`` / ``.html``."""
 
     @property
     def written(self) -> bool:
@@ -253,10 +266,15 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     unless ``force``. With ``docx_template`` the report is poured into the office's own
     Word document; a template that cannot be filled writes nothing, ``force`` or not.
     ``sealed=False``: a report without a seal, signed as GB/T 9704 7.3.5.2 says."""
-    from make_report.app.output import check_target, default_output, save_docx
+    from make_report.app.output import check_target, default_output, keep_edited, save_docx
     from make_report.writers.docx_base import render_docx
 
     source = Path(path)
+    if source.suffix.lower() in PUBLISHED:
+        raise InputError(
+            f"{source.name}:这是已发布的报告,生成报告需要填好的工作簿(.xlsx)。请先用 "
+            f"make-report import {source.name} -o 工作簿.xlsx 把它导入为工作簿,核对后再生成;"
+            f"只想检查它,请用 make-report check {source.name}。")
     result = check(source, format_id, previous, docx_template)
     if (not result.valid and not force) or _template_errors(result):
         return BuildResult(result, [])
@@ -278,6 +296,8 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
     for wanted, suffix in extra:
         if wanted:
             check_target(target.with_suffix(suffix), source, force)
+    kept = [target, *([target.with_suffix(".html")] if html else [])] if force else []
+    backups = [b for b in map(keep_edited, kept) if b is not None]
     beside = {}
     if html:  # rendered first, written with the document: both in place, or neither
         from make_report.writers.html import render_html, stamp
@@ -291,7 +311,7 @@ def build(path: str | Path, output: str | Path | None = None, *, force: bool = F
 
         convert_to_pdf([target], [target.with_suffix(".pdf")])
         outputs.append(target.with_suffix(".pdf"))
-    return BuildResult(result, outputs)
+    return BuildResult(result, outputs, backups)
 
 
 def _with_reference(reference_docx: Path | None, make):
@@ -368,7 +388,8 @@ def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
         name, status, report.agency, report.year, report.format.id,
         len(check.findings.errors), len(check.findings.warnings),
         [str(p) for p in result.outputs],
-        check.findings.errors[0].message if check.findings.errors else "",
+        check.findings.errors[0].message if check.findings.errors else
+        "".join(f"原报告被编辑过,已另存为 {b.name}" for b in result.backups),
         [f.as_dict() for f in check.findings if f.severity == "error"],
         [r.as_dict() for r in check.ratios],
     )
@@ -389,7 +410,7 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
         raise InputError(f"{Path(output).name}:这是要汇总的工作簿之一,汇总表不能写在它上面"
                          "(加 --force 也不行)。请用 -o 指定其他文件名。")
     target = new_output(output, ".xlsx", inputs, force)
-    items = summary_items(inputs)
+    items = summary_items(inputs, root=folder)
     items += [SummaryItem(p.file, None, None, "unusable", p.message) for p in problems]
     write_summary(items, target)
     return items
@@ -423,12 +444,14 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
     return items
 
 
-def summary_items(paths: Iterable[str | Path], format_id: str | None = None) -> list:
+def summary_items(paths: Iterable[str | Path], format_id: str | None = None,
+                  root: str | Path | None = None) -> list:
     """Each file checked, as a line of the summary (``app.summary.SummaryItem``); a file that
-    cannot be read is an ``unusable`` line."""
+    cannot be read is an ``unusable`` line. Files are named by their path below ``root``;
+    a second report of the same agency and year is a ``duplicate`` line (X2)."""
     from make_report.app.summary import collect
 
-    return collect(paths, lambda path: check(path, format_id))
+    return collect(paths, lambda path: check(path, format_id), root=root)
 
 
 def _is_report_workbook(path: Path) -> bool:

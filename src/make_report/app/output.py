@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import zipfile
 import zlib
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from make_report.core.errors import InputError
 from make_report.writers.stamp import STAMP, save_docx
 
-__all__ = ["STAMP", "check_target", "default_output", "new_output", "save_docx"]
+__all__ = ["STAMP", "check_target", "default_output", "keep_edited", "new_output", "save_docx"]
 FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
             *(f"LPT{i}" for i in range(1, 10))}
@@ -130,3 +131,20 @@ def _html_edited(path: Path) -> str | None:
         return "该文件已存在且不是本工具生成的(或已被另存过)"
     return None if matches else "该文件在生成后被编辑过"
 
+
+BACKUP_MARK = "(已编辑备份)"
+
+
+def keep_edited(target: Path) -> Path | None:
+    """Before ``--force`` replaces a report (.docx or web page) that was edited since the
+    tool wrote it (or that it never wrote), copy it beside itself as ``…(已编辑备份).docx``,
+    so nothing typed into it is lost; returns the copy, or None when there was nothing to keep."""
+    if not target.is_file() or edited_reason(target) is None:
+        return None
+    backup = target.with_name(f"{target.stem}{BACKUP_MARK}{target.suffix}")
+    number = 2
+    while backup.exists():
+        backup = target.with_name(f"{target.stem}{BACKUP_MARK[:-1]}{number}){target.suffix}")
+        number += 1
+    shutil.copy2(target, backup)
+    return backup

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Literal, NamedTuple, Protocol
 
 from make_report.core.errors import MakeReportError
-from make_report.core.findings import Findings
+from make_report.core.findings import Finding, Findings
 from make_report.core.model import Report, Value, zero_values
 from make_report.core.spec import Figure, Format
 from make_report.formats import FORMATS
 
-Status = Literal["ok", "errors", "unusable"]
-STATUS_ZH: dict[str, str] = {"ok": "通过", "errors": "有错误", "unusable": "无法读取"}
+Status = Literal["ok", "errors", "unusable", "duplicate"]
+STATUS_ZH: dict[str, str] = {"ok": "通过", "errors": "有错误", "unusable": "无法读取",
+                             "duplicate": "重复,未汇总"}
 
 
 class SummaryItem(NamedTuple):
@@ -32,6 +33,9 @@ class SummaryItem(NamedTuple):
     findings: Findings | None
     status: Status
     unusable_message: str | None = None
+    duplicate: Finding | None = None
+    """For a second report of the same agency and year (status ``duplicate``): rule X2,
+    naming both files and the one summed instead."""
 
     @property
     def included(self) -> bool:
@@ -41,6 +45,8 @@ class SummaryItem(NamedTuple):
     @property
     def reason(self) -> str:
         """Why the file was left out of the roll-up, in the words the office will read."""
+        if self.duplicate is not None:
+            return self.duplicate.message
         if self.status == "unusable" or self.report is None:
             return self.unusable_message or "文件无法读取"
         errors = self.findings.errors if self.findings else []
@@ -99,28 +105,71 @@ def ratio_of(parts: Iterable[tuple[Value, Value] | None]) -> Decimal | None:
 
 @dataclass
 class Rollup:
-    """The field-by-field sum of the included reports of one format."""
+    """The field-by-field sum of the included reports of one format and one year: reports
+    of different years are never added together."""
 
     format: Format
+    year: int
     values: dict[str, Value]
     sources: list[str] = field(default_factory=list)
-    years: list[int] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return [self.year]
 
     def add(self, source: str, report: Report) -> None:
         for key in self.values:
             self.values[key] += report.value(key)
         self.sources.append(source)
-        if report.year not in self.years:
-            self.years.append(report.year)
 
 
 def rollups(items: Iterable[SummaryItem]) -> list[Rollup]:
-    """One roll-up per format that has included reports, in the order of ``FORMATS``."""
-    out = {fid: Rollup(fmt, zero_values(fmt)) for fid, fmt in FORMATS.items()}
+    """One roll-up per format and year that has included reports: formats in the order of
+    ``FORMATS``, the latest year first within each."""
+    out: dict[tuple[str, int], Rollup] = {}
     for item in items:
         if item.included and item.report is not None:
-            out[item.report.format.id].add(item.source, item.report)
-    return [r for r in out.values() if r.sources]
+            fmt, year = item.report.format, item.report.year
+            group = out.setdefault((fmt.id, year), Rollup(fmt, year, zero_values(fmt)))
+            group.add(item.source, item.report)
+    order = list(FORMATS)
+    return sorted(out.values(), key=lambda r: (order.index(r.format.id), -r.year))
+
+
+def mark_duplicates(items: list[SummaryItem],
+                    modified: dict[str, float] | None = None) -> list[SummaryItem]:
+    """A second report of the same agency and year is left out of the roll-up (X2), so an
+    agency is never counted twice. The one kept passes its checks if the other does not,
+    else is the newer file (``modified``: source -> modification time), else the first."""
+    from make_report.rules import finding
+
+    modified = modified or {}
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, item in enumerate(items):
+        if item.report is not None and item.status in ("ok", "errors"):
+            agency = "".join(item.report.agency.split())
+            if agency:
+                groups.setdefault((agency, item.report.year), []).append(i)
+    out = list(items)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        def rank(i: int) -> tuple[bool, float, int]:
+            return (items[i].status == "ok", modified.get(items[i].source, 0.0), -i)
+        kept = max(members, key=rank)
+        if items[kept].status != "ok":  # none of them is summed: each shows its errors
+            continue
+        for i in members:
+            if i == kept:
+                continue
+            why = ("它检查通过" if items[kept].status == "ok" and items[i].status != "ok"
+                   else "它的修改时间较新" if rank(kept)[1] > rank(i)[1] else "它在文件夹中排在前面")
+            report = items[i].report
+            assert report is not None
+            note = finding("X2", items[i].source, other=items[kept].source,
+                           agency=report.agency.strip(), year=report.year, why=why)
+            out[i] = items[i]._replace(status="duplicate", duplicate=note)
+    return out
 
 
 class Checked(Protocol):
@@ -140,16 +189,30 @@ def item_from_check(result: Checked) -> SummaryItem:
     return SummaryItem(result.source.name, result.report, result.findings, status)
 
 
-def collect(paths: Iterable[str | Path], check: Callable[[Path], Checked]) -> list[SummaryItem]:
+def collect(paths: Iterable[str | Path], check: Callable[[Path], Checked],
+            root: str | Path | None = None) -> list[SummaryItem]:
     """``check`` every file (``api.summary_items`` hands in ``api.check``); one that cannot
-    be read becomes an ``unusable`` line, not a crash."""
-    items = []
+    be read becomes an ``unusable`` line, not a crash. Files are named by their path below
+    ``root`` (乡镇/某镇.xlsx) when given; a second report of the same agency and year
+    becomes a ``duplicate`` line (X2)."""
+    items, modified = [], {}
     for path in map(Path, paths):
+        name = _name(path, root)
         try:
-            items.append(item_from_check(check(path)))
+            items.append(item_from_check(check(path))._replace(source=name))
+            modified[name] = path.stat().st_mtime
         except MakeReportError as exc:
-            items.append(SummaryItem(path.name, None, None, "unusable", exc.message))
-    return items
+            items.append(SummaryItem(name, None, None, "unusable", exc.message))
+    return mark_duplicates(items, modified)
+
+
+def _name(path: Path, root: str | Path | None) -> str:
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.name
 
 
 def write_summary(results: list[SummaryItem], path: str | Path) -> None:

@@ -150,6 +150,8 @@ def build(
     shown = [f for f in result.check.findings if f.severity != "info"]
     if shown or not result.written:
         print_findings(result.check.findings, workbook.name)
+    for backup in result.backups:
+        _say(f"原有的同名报告在生成后被编辑过(或不是本工具生成的),已先另存为:{backup}")
     for path in result.outputs:
         _say(f"已生成:{path}")
     if not result.written:
@@ -186,11 +188,13 @@ def summary(
     included = sum(1 for i in items if i.included)
     console = make_console(stderr=True)
     for item in sorted(items, key=lambda i: i.source):
-        if not item.included:
+        if item.duplicate is not None:  # a warning: the other file of the pair is summed
+            console.print(shown(f"注意:{item.duplicate.message}"))
+        elif not item.included:
             console.print(shown(f"未纳入汇总:{item.source}:{item.reason}"))
     console.print(shown(f"已生成汇总表:{output}(找到 {len(items)} 个文件,{included} 个纳入汇总,"
                         f"{len(items) - included} 个未纳入)"))
-    raise typer.Exit(0 if included == len(items) else 1)
+    raise typer.Exit(0 if all(i.included or i.duplicate for i in items) else 1)
 
 
 @app.command("import")

@@ -26,6 +26,9 @@ class Parsed:
     value: Value
     severity: str | None = None  # None: clean; "info", "warning", "error"
     problem: str = ""
+    text_number: bool = False
+    """A number typed as text (``problem`` holds the text): Excel's SUM and the workbook's
+    checks count it as 0, so it is refused rather than read as a number (rule X1)."""
 
 
 NUMBER_RULE = {"error": "N1", "warning": "N2"}
@@ -43,16 +46,14 @@ def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
     if isinstance(raw, dt.datetime | dt.date | dt.time):
         return Parsed(zero, "error", f"应填写数字,实为{_date_text(raw)}。Excel 会把 1/2 这样的输入"
                                      "变成日期,请把单元格格式改为“常规”后重新填写数字")
-    note = ""
     if isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip().replace(",", "")
         if text.lower() in ZERO_WORDS:
             return Parsed(zero, "warning", f"填写了“{raw.strip()}”,已按 0 读取")
         if not NUMBER.fullmatch(text):
             return Parsed(zero, "error", f"应填写数字,实为“{raw.strip()}”")
-        note = f"是文本“{raw.strip()}”,已按数字读取"
-        raw = text
-    return _number(Decimal(str(raw)), f, decimals, note)
+        return Parsed(zero, "error", _clip(raw.strip()), text_number=True)
+    return _number(Decimal(str(raw)), f, decimals, "")
 
 
 def parse_number(raw: object, f: Field) -> Parsed:

@@ -16,9 +16,10 @@ META_ROWS: tuple[tuple[str, str, str], ...] = (
     ("agency", "机关名称", "如：合作市人民政府（必填）"),
     ("year", "报告年度", "统计年度，如 2024（必填）"),
     ("format", "报告格式", "由报告年度决定：2019—2020年为2019，2021年起为2021"),
-    ("date", "成文日期", "落款日期，如 2025-01-20（可空）"),
-    ("lead", "导语（可选）", "报告开头的说明段落，可空"),
-    ("contact", "联系方式（可选）", "如对报告有疑问的联系方式，可空"),
+    ("date", "成文日期", "落款日期，如 2025-01-20（正式公文应填写；未填时落款留出日期横线）"),
+    ("lead", "导语（可选）", "报告开头的说明段落；空着时写入标准导语（含统计期限）"),
+    ("contact", "联系方式（可选）", "如：县政府办公室 0931-1234567（会写成“如对本报告有疑问，请与……联系”），"
+                                 "或写成完整的一句话"),
 )
 META_HINT = ("请在黄色单元格填写，然后依次填写后面各工作表。工作表已保护（无密码）以免误改标签，"
              "如确需修改，可在“审阅”中撤销工作表保护。")
@@ -170,10 +171,12 @@ def _col_of(address: str) -> str:
 
 
 def _sum(addresses: list[str]) -> str:
-    """A compact sum formula: SUM(D8:I8) for a contiguous run, else D8+D9."""
+    """A compact sum formula: SUM(D8:I8) for a contiguous run, else SUM(D8,D9). Always SUM,
+    never D8+D9: SUM counts a number typed as text as 0 (as the reader does, rule X1),
+    where ``+`` would count it, so the totals and every check read a cell the same way."""
     if len(addresses) > 2 and _contiguous(addresses):
         return f"SUM({addresses[0]}:{addresses[-1]})"
-    return "+".join(addresses)
+    return f"SUM({','.join(addresses)})"
 
 
 def _contiguous(addresses: list[str]) -> bool:
@@ -185,3 +188,28 @@ def _contiguous(addresses: list[str]) -> bool:
     if len(set(cols)) == 1:
         return rows == list(range(rows[0], rows[0] + len(rows)))
     return False
+
+
+def cell_boxes(addresses: list[str]) -> list[str]:
+    """The fewest rectangles (D8:J12) covering exactly ``addresses``: runs along each row,
+    merged down while the next row's run spans the same columns."""
+    rows: dict[int, list[int]] = {}
+    for address in addresses:
+        col, row = split_address(address)
+        rows.setdefault(row, []).append(col)
+    runs: list[list[int]] = []  # [first row, last row, first col, last col]
+    for row in sorted(rows):
+        cols = sorted(set(rows[row]))
+        start = prev = cols[0]
+        for col in [*cols[1:], None]:
+            if col is not None and col == prev + 1:
+                prev = col
+                continue
+            above = next((r for r in runs if r[1] == row - 1 and r[2:] == [start, prev]), None)
+            if above:
+                above[1] = row
+            else:
+                runs.append([row, row, start, prev])
+            if col is not None:
+                start = prev = col
+    return [f"{coord(r[0], r[2])}:{coord(r[1], r[3])}" for r in runs]

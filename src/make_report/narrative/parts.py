@@ -19,6 +19,12 @@ from pathlib import Path
 
 from make_report.core.model import Report, format_date
 from make_report.core.spec import Section
+from make_report.narrative.firstpage import (
+    CONTACT_TEMPLATE,
+    DATE_LINE,
+    LEAD_TEMPLATE,
+    contact_parts,
+)
 from make_report.narrative.names import Names
 from make_report.narrative.punctuation import full_width
 from make_report.narrative.render import (
@@ -62,13 +68,33 @@ class _Parts:
 
     def parts(self) -> Iterator[Part]:
         yield ("title", self.report.title)
-        for key, text in (("lead", self.report.lead), ("contact", self.report.contact)):
-            yield from self.user_text(text or "", self.where.get(key, self.report.format.meta_sheet))
+        yield from self.first_page()
         for section in self.report.format.sections:
             yield ("section", section)
             yield from self.section(section)
             yield ("end", section)
-        yield ("closing", self.report.agency, format_date(self.report.date))
+        yield ("closing", self.report.agency, format_date(self.report.date) or DATE_LINE)
+
+    def first_page(self) -> Iterator[Part]:
+        """The lead (the standard opening when blank) and the contact (the standard sentence
+        when it holds only an office and a phone number)."""
+        lead, contact = self.report.lead or "", self.report.contact or ""
+        meta = self.report.format.meta_sheet
+        if lead.strip():
+            yield from self.user_text(lead, self.where.get("lead", meta))
+        else:
+            yield from self.template(LEAD_TEMPLATE, self.context)
+        parts = contact_parts(contact)
+        if parts is None:
+            yield from self.user_text(contact, self.where.get("contact", meta))
+        else:
+            context = Names("", self.context)
+            context.update({"联系单位": parts[0], "联系电话": parts[1]})
+            yield from self.template(CONTACT_TEMPLATE, context)
+
+    def template(self, name: str, context: Names) -> Iterator[Part]:
+        for text in render_template(name, context, self.templates):
+            yield ("paragraph", text)
 
     def section(self, section: Section) -> Iterator[Part]:
         """Heading, the user's entries, the format's sentences, then the table."""

@@ -21,6 +21,7 @@ from make_report.core.model import Report
 from make_report.narrative import sandbox
 from make_report.narrative.messages import runtime, security, syntax, unknown
 from make_report.narrative.names import Names, chinese_tables, english_tables
+from make_report.narrative.placeholders import NotPrintable
 from make_report.narrative.sandbox import (  # the limits, as this module has always named them
     MAX_NUMBER,
     MAX_RANGE,
@@ -94,6 +95,8 @@ def render_text(source: str, report: Report | Mapping, where: str,
         raise NarrativeError(unknown(where, exc, ctx)) from None
     except SecurityError as exc:
         raise NarrativeError(f"{where} 模板中有不允许的操作:{security(exc)}") from None
+    except NotPrintable as exc:
+        raise NarrativeError(f"{where} {exc.message}") from None
     except Exception as exc:  # MemoryError, RecursionError too: one sentence, never a crash
         raise NarrativeError(f"{where} 模板无法计算:{runtime(exc)}") from None
 

@@ -26,6 +26,7 @@ from jinja2.visitor import NodeTransformer
 
 from make_report.core.model import format_value
 from make_report.narrative.names import Names
+from make_report.narrative.placeholders import printable
 
 
 class UnknownName(UndefinedError):
@@ -345,7 +346,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def _light_output(value: object) -> object:
-    _light(value)
+    _light(printable(value))  # one number or text, never a row or a table (NotPrintable)
     return value
 
 

@@ -255,6 +255,8 @@ class _Reader:
             return raw
         text = unicodedata.normalize("NFKC", _text(raw))
         if not text:
+            self.findings.add(finding("X3", f"{ws.title}!{cell} 成文日期", sheet=ws.title,
+                                      cells=(cell,)))
             return None
         m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
         try:
@@ -276,6 +278,11 @@ class _Reader:
             out[f.key] = parsed.value
             if parsed.severity == "info":
                 blanks.append(address)
+            elif parsed.text_number:
+                self.findings.add(finding("X1", f"{ts.name}!{address} {f.label}", sheet=ts.name,
+                                          cells=(address,), table=f.table, row=f.row,
+                                          column=f.column_index, fields=(f.key,),
+                                          found=parsed.problem))
             elif parsed.severity:
                 self._add(cellparse.NUMBER_RULE[parsed.severity], ts.name, address, f.label,
                           problem=parsed.problem, table=f.table, row=f.row,
@@ -336,10 +343,9 @@ class _Reader:
             value = ws[ref].value
             if isinstance(value, str) and value.startswith("="):
                 return self._formula(ws, ref, seen | {address})
-            if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-                return Decimal(0)  # like Excel's SUM; the cell itself is reported on its own
-            text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
-            return Decimal(text) if cellparse.NUMBER.fullmatch(text) else Decimal(0)
+            if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                return Decimal(0)  # text too, like Excel's SUM and the workbook's checks
+            return Decimal(str(value))
 
         value = self._computed[(ws.title, address)] = evaluate(formula, lookup)
         return value

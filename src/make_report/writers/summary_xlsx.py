@@ -40,9 +40,9 @@ MAIN_HEADERS = ("文件", "机关名称", "报告年度", "格式", *(f.label fo
 RATIO_FIRST_COL = 5 + len(KEY_FIGURES)
 PERCENT = "0.0%"
 LEFT_OUT_HEADERS = ("文件", "机关名称", "检查结果", "原因")
-SEPARATE_NOTE = ("仅汇总检查通过的文件;"
+SEPARATE_NOTE = ("仅汇总检查通过的文件,同一机关同一年度只计一份;"
                  + "与".join(f.short_name for f in sorted(FORMATS.values(), key=lambda f: f.years[0]))
-                 + "的表格不同,分别汇总。")
+                 + "的表格不同,分别汇总;不同年度的报告也分别汇总。")
 TABLE_FIRST_ROW = 4
 """Row of the first format heading on a table sheet (title and note above it)."""
 GAP_ROWS = 2
@@ -137,16 +137,22 @@ def _main_row(ws: Worksheet, row: int, item: SummaryItem) -> None:
 
 
 def _total_row(ws: Worksheet, row: int, items: list[SummaryItem]) -> None:
-    """Key figures summed over the included files only, as numbers (no formulas to go stale)."""
+    """Key figures summed over the included files only, one line per report year (years
+    are never added together), as numbers (no formulas to go stale)."""
     included = [i.report for i in items if i.included and i.report is not None]
-    put_text(ws.cell(row, 1), f"合计(仅含检查通过的{len(included)}个文件)", st.BOLD)
-    for col, fig in enumerate(KEY_FIGURES, 5):
-        values = [v for r in included if (v := figure_value(r, fig)) is not None]
-        put_number(ws.cell(row, col), sum(values[1:], values[0]) if values else None)
-        ws.cell(row, col).font = st.BOLD
-    for col, name in enumerate(RATIO_COLUMNS, RATIO_FIRST_COL):
-        put_ratio(ws.cell(row, col), ratio_of(ratio_parts(r, name) for r in included))
-        ws.cell(row, col).font = st.BOLD
+    years = sorted({r.year for r in included}, reverse=True)
+    if not years:
+        put_text(ws.cell(row, 1), "合计(没有检查通过的文件)", st.BOLD)
+    for line, year in enumerate(years, row):
+        reports = [r for r in included if r.year == year]
+        put_text(ws.cell(line, 1), f"{year}年合计(仅含检查通过的{len(reports)}个文件)", st.BOLD)
+        for col, fig in enumerate(KEY_FIGURES, 5):
+            values = [v for r in reports if (v := figure_value(r, fig)) is not None]
+            put_number(ws.cell(line, col), sum(values[1:], values[0]) if values else None)
+            ws.cell(line, col).font = st.BOLD
+        for col, name in enumerate(RATIO_COLUMNS, RATIO_FIRST_COL):
+            put_ratio(ws.cell(line, col), ratio_of(ratio_parts(r, name) for r in reports))
+            ws.cell(line, col).font = st.BOLD
 
 
 def put_ratio(cell: Cell, value: Decimal | None) -> None:
@@ -172,8 +178,7 @@ def _table_sheet(ws: Worksheet, table_key: str, title: str, groups: list[Rollup]
 
 def format_heading(group: Rollup) -> str:
     """What a roll-up covers: the format, how many files, which years."""
-    years = "、".join(str(y) for y in sorted(group.years))
-    return f"{group.format.name}:{len(group.sources)}个文件,报告年度 {years}"
+    return f"{group.format.name}:{len(group.sources)}个文件,报告年度 {group.year}"
 
 
 def _paint_grid(ws: Worksheet, table: Table, group: Rollup, top: int) -> int:

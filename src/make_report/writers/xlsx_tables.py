@@ -15,12 +15,14 @@ from openpyxl.styles import Font
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
+from make_report.core.cells import ZERO_WORDS
 from make_report.core.grid import GridCell
 from make_report.core.layout import (
     CHECK_BAD,
     STATUS_ROW,
     TABLE_ORIGIN_ROW,
     TableSheet,
+    cell_boxes,
     col_letter,
     coord,
 )
@@ -166,13 +168,24 @@ def total_parts(fmt: Format) -> dict[str, list[str]]:
 
 
 def _status(ws: Worksheet, ts: TableSheet) -> None:
-    """One line that says whether every check passes, so nobody has to scan the cells."""
+    """One line that says whether every check passes, so nobody has to scan the cells.
+
+    It also counts the number cells holding text the reader refuses (a number typed as
+    text, 六件): the sheet's sums count them as 0, and ``check`` fails on them, so the
+    line never says 全部通过 where ``check`` would not."""
     cell = ws.cell(STATUS_ROW, 1)
     ranges = check_ranges(ts)
+    texts = text_count(list(ts.cells.values()))
     if ranges:
         count = "+".join(f'SUMPRODUCT(--(LEFT({r},1)="{CHECK_BAD}"))' for r in ranges)
-        cell.value = (f'="勾稽关系检查:"&IF({count}=0,"{st.STATUS_OK}",'
-                      f'"有"&({count})&"处{st.STATUS_BAD},请看标{CHECK_BAD}的单元格")')
+        cell.value = (f'="勾稽关系检查:"&IF({count}+{texts}=0,"{st.STATUS_OK}",'
+                      f'"有"&({count}+{texts})&"处{st.STATUS_BAD}"&IF({texts}>0,'
+                      f'"(其中"&({texts})&"个格子填的是文字而不是数字,表中按0计,请改为数字)","")'
+                      f'&",请看标{CHECK_BAD}的单元格")')
+    elif texts:
+        cell.value = (f'=IF({texts}=0,"{NO_RULES_NOTE}","有"&({texts})&"处{st.STATUS_BAD}:'
+                      f'格子填的是文字而不是数字,表中按0计,请改为数字")')
+    if ranges or texts:
         cell.font = st.BOLD
         st.mark_status(ws, cell.coordinate)
     else:
@@ -181,6 +194,22 @@ def _status(ws: Worksheet, ts: TableSheet) -> None:
     ws.merge_cells(start_row=STATUS_ROW, start_column=1, end_row=STATUS_ROW,
                    end_column=max(ts.last_col, 2))
     ws.row_dimensions[STATUS_ROW].height = 22
+
+
+def text_count(addresses: list[str]) -> str:
+    """A formula counting the cells that hold text other than the words read as 0 (无, -),
+    i.e. exactly the cells the reader refuses (rules X1 and N1)."""
+    if not addresses:
+        return ""
+    words = sorted({w for word in ZERO_WORDS for w in (word, _full_width(word))})
+    array = "{" + ",".join('"' + w.replace('"', '""') + '"' for w in words) + "}"
+    return "+".join(f"SUMPRODUCT(ISTEXT({box})*ISNA(MATCH(TRIM({box}),{array},0)))"
+                    for box in cell_boxes(addresses))
+
+
+def _full_width(text: str) -> str:
+    """0件 -> ０件: what NFKC reads back as ``text``, typed with a Chinese input method."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
 def check_ranges(ts: TableSheet) -> list[str]:

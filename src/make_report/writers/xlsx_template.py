@@ -164,10 +164,12 @@ def _input(cell: Cell, value: object) -> None:
 
 
 def _entries(section: Section, report: Report | None) -> list[Entry]:
-    """The report's entries, or one empty entry per suggested topic for a blank form."""
-    if report is not None:
-        return report.narrative.get(section.key, [])
-    return [Entry(topic) for topic in section.topics]
+    """The report's entries; where it has none (a blank form, or a report with agency and
+    year only), one empty entry per heading the format offers, so the clerk fills in
+    paragraphs under the official structure instead of inventing it. Headings left
+    without a paragraph do not reach the report."""
+    entries = report.narrative.get(section.key, []) if report is not None else []
+    return entries or [Entry(topic) for topic in section.topics]
 
 
 def _narrative_sheet(ws: Worksheet, section: Section, entries: list[Entry]) -> None:

@@ -8,7 +8,8 @@ from make_report.rules.families import (
     sums,
     template,
     text,
+    trust,
     years,
 )
 
-ALL = (sums, text, years, reading, template, content, desk, published)
+ALL = (sums, text, years, reading, template, content, desk, published, trust)
