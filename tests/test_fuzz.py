@@ -280,7 +280,8 @@ def answer(args: list[str], command: str, source: Path, capsys) -> tuple[int, st
     assert "Traceback" not in stdout + stderr
     assert "程序内部错误" not in stderr, stderr
     if code == 2:
-        assert stderr.startswith("无法处理:") and CJK.search(stderr), stderr
+        # refused (无法处理), or a published report whose tables could not all be read
+        assert stderr.startswith(("无法处理:", "无法完成检查:")) and CJK.search(stderr), stderr
         assert stderr.count("\n") == 1, stderr
     elif command == "check --json":
         assert (json.loads(stdout)["errors"] > 0) == (code == 1)
