@@ -197,6 +197,26 @@ def test_dashboard_counts_each_status_and_filters(office):
     assert "请补充第六部分" in d.get("/unit").text
 
 
+def test_the_top_office_sets_the_year_and_deadline_every_page_shows(office):
+    _, clerk = office.add_unit("某镇人民政府")
+    assert "2024 年度" in office.web.get("/office").text
+    r = office.web.post("/office/settings", {"year": "2025", "deadline": "2026-01-20"})
+    assert r.status_code == 200 and r.url.path == "/office"
+    assert "2025 年度" in r.text and "2026-01-20" in r.text
+    # the clerk's page is at once the new year's
+    assert "2025 年度报告" in clerk.get("/unit").text
+    for bad in ({"year": "二〇二五", "deadline": "2026-01-31"}, {"year": "1999", "deadline": "2000-01-31"},
+                {"year": "2025", "deadline": "明年一月"}):
+        r = office.web.post("/office/settings", bad)
+        assert r.status_code == 400, bad
+    r = office.web.post("/office/offices", {"name": "甲县政务公开办", "username": "county_a"})
+    county = Browserless(office.app)
+    county.login("county_a", re.findall(r"<code>([^<]+)</code>", r.text)[1])
+    r = county.post("/office/settings", {"year": "2030", "deadline": "2031-01-31"})
+    assert r.status_code == 400 and "最上级的公开办" in r.text
+    assert "2025 年度" in office.web.get("/office").text
+
+
 def test_returning_needs_a_reason_and_approval_needs_no_errors(office):
     _, clerk = office.add_unit("某镇人民政府")
     bad = clerk.upload(workbook_bytes("某镇人民政府", bad=True)).url.path
