@@ -28,6 +28,20 @@ from make_report.desk.app import create_app
 from make_report.desk.auth import LoginLimiter
 
 
+@pytest.fixture(scope="module", autouse=True)
+def cheap_password_hashes():
+    """argon2id at 1 MiB and one pass here, for speed: these tests run many logins in this
+    process. The real server's hashes are checked for the production parameters in
+    tests/test_desk_server.py."""
+    from argon2 import PasswordHasher
+
+    from make_report.desk import auth
+
+    previous = auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    auth.use_hasher(previous)
+
+
 @pytest.fixture(params=database_urls())
 def db(request):
     return fresh_database(request.param)
