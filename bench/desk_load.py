@@ -196,14 +196,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(url: str, pid: int, accounts, data: list[bytes], args) -> dict:
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float, float]] = []  # (time, server RSS, with workers)
     stop = threading.Event()
 
     def sample() -> None:
         for _ in range(int(args.seconds * 10) + 6000):  # bounded
             if stop.is_set():
                 return
-            samples.append((rss_mb(pid), tree_rss_mb(pid)))
+            samples.append((time.perf_counter(), rss_mb(pid), tree_rss_mb(pid)))
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -237,6 +237,8 @@ def run(url: str, pid: int, accounts, data: list[bytes], args) -> dict:
     with ThreadPoolExecutor(max_workers=64) as pool:
         list(pool.map(one, range(len(accounts))))
     wall = time.perf_counter() - start
+    # memory once a quarter of the units have uploaded (warm), to compare with the end
+    warm = [x for x in samples if x[0] >= start + args.seconds / 4][:1] or samples[-1:]
     rss_after_upload, all_rss_after_upload = rss_mb(pid), tree_rss_mb(pid)
     cpu_main = cpu_s(pid) - cpu_start
     cpu_all = tree_cpu_s(pid) - all_cpu_start
@@ -291,11 +293,13 @@ def run(url: str, pid: int, accounts, data: list[bytes], args) -> dict:
         "cpu_ms_per_check_and_build": round(1000 * build_cpu / max(1, len(built)), 1),
         "rss_start_mb": round(rss_start, 1),
         "rss_after_uploads_mb": round(rss_after_upload, 1),
-        "rss_peak_mb": round(max((a for a, _ in samples), default=0.0), 1),
+        "rss_quarter_mb": round(warm[0][1], 1) if warm else None,
+        "rss_peak_mb": round(max((a for _, a, _ in samples), default=0.0), 1),
         "rss_end_mb": round(rss_mb(pid), 1),
         "rss_with_workers_start_mb": round(all_rss_start, 1),
         "rss_with_workers_after_uploads_mb": round(all_rss_after_upload, 1),
-        "rss_with_workers_peak_mb": round(max((b for _, b in samples), default=0.0), 1),
+        "rss_with_workers_quarter_mb": round(warm[0][2], 1) if warm else None,
+        "rss_with_workers_peak_mb": round(max((b for _, _, b in samples), default=0.0), 1),
         "rss_with_workers_end_mb": round(tree_rss_mb(pid), 1),
     }
 
