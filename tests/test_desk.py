@@ -614,3 +614,28 @@ def test_backup_names_a_zip(tmp_path):
     assert main(["serve", "--data-dir", str(tmp_path / "d"), "--backup",
                  str(tmp_path / "备份.tar")]) == 2
     assert not (tmp_path / "备份.tar").exists()
+
+
+def test_an_older_database_is_migrated_step_by_step_once(tmp_path, monkeypatch):
+    from sqlalchemy import select, text
+
+    from make_report.desk import models
+    from make_report.desk.models import Setting, make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    assert migrate(engine) == models.SCHEMA_VERSION  # a new database: the current tables
+    ran = []
+
+    def step(conn) -> None:
+        ran.append(1)
+        conn.execute(text("ALTER TABLE unit ADD COLUMN region VARCHAR(40)"))
+
+    monkeypatch.setattr(models, "SCHEMA_VERSION", models.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(models.MIGRATIONS, models.SCHEMA_VERSION, step)
+    assert migrate(engine) == models.SCHEMA_VERSION and ran == [1]
+    assert migrate(engine) == models.SCHEMA_VERSION and ran == [1]  # not twice
+    with engine.connect() as conn:
+        assert conn.scalar(select(Setting.value).where(Setting.key == "schema")) == str(
+            models.SCHEMA_VERSION)
+        assert "region" in [r[1] for r in conn.execute(text("PRAGMA table_info(unit)"))]
+    engine.dispose()
