@@ -276,6 +276,9 @@ def test_builtin_title_and_headings_are_the_official_ones(builtin, named, font, 
         level = s.element.pPr.find(qn("w:outlineLvl"))
         assert (level.get(qn("w:val")) if level is not None else None) == outline
     assert base.font.size.pt == (22 if builtin == "Title" else 16)
+    if builtin != "Title":  # 三号, two characters in (GB/T 9704 7.3.3)
+        assert style.font.size.pt == 16
+        assert style.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
     assert base.element.pPr.find(qn("w:pBdr")) is None  # the template's rule under Title
     link = base.element.find(qn("w:link")).get(qn("w:val"))
     linked = next(s for s in doc.styles if s.style_id == link)

@@ -82,8 +82,12 @@ REPORTS = {
     "200-every-row": _two_hundred,
     "200-lower": _two_hundred_lower,
     "plain-text": _plain_text,
+    "2021-unsealed": lambda: _example("示例县2024_完整示例"),
+    "long-agency-unsealed": lambda: _example("马鹿沟镇2023"),
 }
 """The examples of issue 11: 2021 full, 2019, all-zero, long agency name, 200 in every row."""
+UNSEALED = {"2021-unsealed", "long-agency-unsealed"}
+"""Written for a report without a seal (``--unsealed``, GB/T 9704 7.3.5.2)."""
 
 
 @dataclass
@@ -107,7 +111,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     reports = {name: make() for name, make in REPORTS.items()}
     docs = []
     for name, report in reports.items():
-        write_docx(report, folder / f"{name}.docx")
+        write_docx(report, folder / f"{name}.docx", sealed=name not in UNSEALED)
         docs.append(folder / f"{name}.docx")
     pdfs = [d.with_suffix(".pdf") for d in docs]
     convert_to_pdf(docs, pdfs)
@@ -221,6 +225,22 @@ def test_signature_is_centred_over_the_date(rendered, name):
     right_edge = 210 - MARGINS_MM["right"]
     assert right_edge - date.x1 >= 4 * CHAR_MM - 1.5
     assert right_edge - agency.x1 >= 2 * CHAR_MM - 1.5
+
+
+@pytest.mark.parametrize("name", sorted(UNSEALED))
+def test_unsealed_signature_name_two_in_and_date_two_right_of_it(rendered, name):
+    """GB/T 9704 7.3.5.2: the agency name 2 characters in from the right, the date on the
+    line below starting 2 characters right of the name's first character (a date longer
+    than that allows stays 2 in and the name moves left)."""
+    doc = rendered[name]
+    from make_report.core.model import format_date
+
+    agency, date = _line(doc, doc.report.agency), _line(doc, format_date(doc.report.date))
+    assert agency.y0 < date.y0
+    right_edge = 210 - MARGINS_MM["right"]
+    nearest = min(right_edge - agency.x1, right_edge - date.x1)
+    assert nearest == pytest.approx(2 * CHAR_MM, abs=1.5)
+    assert date.x0 - agency.x0 == pytest.approx(2 * CHAR_MM, abs=1.5)
 
 
 @pytest.mark.parametrize("name", list(REPORTS))
