@@ -137,7 +137,7 @@ class TemplateFill:
             return
         block = self._block_name(matches, text)
         if block is not None:
-            self._place_block(p, block, place, where, root)
+            self._place_block(p, block, place, where, root, alone=rest)
             return
         replacements = []
         for m in matches:
@@ -159,9 +159,9 @@ class TemplateFill:
         return None
 
     def _place_block(self, p: etree._Element, block: str, place: str, where: str,
-                     root: etree._Element) -> None:
+                     root: etree._Element, alone: str) -> None:
+        """``alone``: the paragraph's own text without its tags (already worked out)."""
         self.count += 1
-        alone = _TAG.sub("", "".join(t.text or "" for t in p.iter(W_T) if _owner(t) is p))
         inside = _container(p, root)
         if where != "正文" or inside:
             self.findings.append(finding("D3", place, name=block, problem=inside or f"在{where}中"))
