@@ -334,12 +334,17 @@ def starter_template(report: Report) -> Document:
         run = p.add_run("{# " + text + " #}")
         run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
     names = [n for n in block_names(report) if n.startswith("第") or n == "导语"]
-    paragraphs = [("标题", "{{ 标题 }}"), *(("正文", f"{{{{ {n} }}}}") for n in names),
-                  ("正文", "{{ 落款 }}")]
-    for style, text in paragraphs:
+    # The title in two lines, agency first, as the report's own title breaks (never mid-word).
+    title = ("{{ 机关名称 }}", "{{ 年度 }}年政府信息公开工作年度报告")
+    paragraphs = [("标题", title), *(("正文", (f"{{{{ {n} }}}}",)) for n in names),
+                  ("正文", ("{{ 落款 }}",))]
+    for style, lines in paragraphs:
         p = doc.add_paragraph()
         p._p.get_or_add_pPr().style = styles[style]
-        p.add_run(text)
+        for i, line in enumerate(lines):
+            run = p.add_run(line)
+            if i < len(lines) - 1:
+                run.add_break()
     header = doc.sections[0].header
     header.is_linked_to_previous = False
     header.paragraphs[0].text = "{{ 机关名称 }}{{ 年度 }}年政府信息公开工作年度报告"
