@@ -186,6 +186,7 @@ def full_disk(tmp_path):
 
 
 def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
+    import os
     import subprocess
     import sys
 
@@ -201,7 +202,7 @@ def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
     cli = "import sys; from make_report.cli.main import main; sys.exit(main(sys.argv[1:]))"
     for args in runs:
         done = subprocess.run([sys.executable, "-c", cli, *map(str, args)], capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=300, env={**os.environ, "COLUMNS": "400"})
         said = done.stdout + done.stderr
         assert "Traceback" not in said and "Exception ignored" not in said, said
         assert "磁盘空间不足" in said, said

@@ -429,13 +429,13 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
         raise InputError(f"{folder}:文件夹不存在。")
     target = new_output(output, ".xlsx", [], force)
     page = new_output(target.with_suffix(".html"), ".html", [], force) if html else None
-    paths = find_reports(folder, skip=[target] + ([page] if page else []))
-    if not paths:
+    paths, problems = find_reports(folder, skip=[target] + ([page] if page else []))
+    if not paths and not problems:
         raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.pdf、.html、.htm、.mht、.txt)。")
     if progress is not None:
         progress(len(paths), None)
     items = run_audit(paths, folder, check, (lambda item: progress(len(paths), item))
-                      if progress is not None else None)
+                      if progress is not None else None) + problems
     write_audit_workbook(items, target)
     if page is not None:
         from make_report.writers.audit_html import write_audit_html

@@ -47,8 +47,9 @@ def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
     return find_inputs(folder, skip)[0]
 
 
-def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[BatchItem]]:
-    """Every .xlsx (any case: .XLSX, .Xlsx) below ``folder``, and an unusable item for
+def find_inputs(folder: Path, skip: Path | None = None, suffixes: tuple[str, ...] = (".xlsx",)
+                ) -> tuple[list[Path], list[BatchItem]]:
+    """Every .xlsx (any case: .XLSX, .Xlsx; or other ``suffixes``) below ``folder``, and an unusable item for
     each entry that could not be looked at: a folder without permission, a linked folder
     (never followed: it could loop). Left out without a word are only Excel's ~$ lock
     files, hidden files (our own temporaries among them) and ``skip``, this run's output
@@ -58,10 +59,12 @@ def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], lis
     skip_real = os.path.realpath(skip) if skip is not None else None
 
     def unreadable(exc: OSError) -> None:
+        from make_report.core.errors import folder_error
+
         where = Path(exc.filename or folder)
         name = _relative(where, folder)
-        problems.append(BatchItem(name, "unusable", message=f"{name}:无法读取该文件夹({_why(exc)}),"
-                                  "其中的工作簿未处理。"))
+        name = (Path(folder).resolve().name or str(folder)) if name == "." else name
+        problems.append(BatchItem(name, "unusable", message=folder_error(name, exc).message))
 
     for top, dirs, files in os.walk(folder, onerror=unreadable):
         here = Path(top)
@@ -78,7 +81,7 @@ def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], lis
             kept.append(d)
         dirs[:] = kept
         for f in sorted(files):
-            if f.lower().endswith(".xlsx") and not f.startswith(("~$", ".")):
+            if f.lower().endswith(suffixes) and not f.startswith(("~$", ".")):
                 found.append(here / f)
     return sorted(found), problems
 
@@ -88,12 +91,6 @@ def _relative(path: Path, root: Path) -> str:
         return str(path.relative_to(root)) or "."
     except ValueError:
         return str(path)
-
-
-def _why(exc: OSError) -> str:
-    from make_report.core.errors import READ_REASONS
-
-    return READ_REASONS.get(exc.errno or 0, f"操作系统错误代码 {exc.errno}")
 
 
 def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:

@@ -53,9 +53,9 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
     try:
         outdir.mkdir(exist_ok=True)
     except OSError as exc:
-        from make_report.core.errors import write_error
+        from make_report.core.errors import folder_error
 
-        raise write_error(outdir, exc) from None
+        raise folder_error(outdir, exc, writing=True) from None
     console = make_console(stderr=True)
     if jobs is not None and jobs > max_jobs():
         console.print(Text(f"--jobs {jobs} 超过本机可用的核心数,改用 {max_jobs()} 个进程。",

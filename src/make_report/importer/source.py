@@ -150,10 +150,13 @@ def _decode_as(data: bytes, charset: str | None) -> str:
 def sniff_docx(path: Path) -> None:
     """Every Word document read here (a report, a reference, an office's template): the
     common file checks (a regular file of a sane size), then the package checks."""
-    check_size(path, USUAL_SIZE)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        body = head + fh.read() if head.startswith(OLE_MAGIC) else head
+    try:
+        check_size(path, USUAL_SIZE)
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            body = head + fh.read() if head.startswith(OLE_MAGIC) else head
+    except OSError as exc:  # no permission, locked by another program
+        raise read_error(path, exc) from None
     if head.startswith(OLE_MAGIC):
         if any(mark in body for mark in ENCRYPTED_MARKS):
             raise InputError(f"{path.name}:文档设置了打开密码,无法读取。请在 Word 或 WPS 中取消密码后再试。")
