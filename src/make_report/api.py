@@ -172,6 +172,8 @@ def fill_docx_template(report: Report, template: str | Path, *, templates: Path 
     sniff_docx(template)
     try:
         doc = python_docx.Document(str(template))
+    except MemoryError:  # never called damaged: the file may be fine
+        raise
     except Exception:  # python-docx: a .dotx/.docm content type, a part missing
         raise InputError(f"--docx-template {template.name}:无法作为 Word 文档打开,"
                          "请在 Word 或 WPS 中另存为 .docx 后再试。") from None
@@ -436,11 +438,12 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
         progress(len(paths), None)
     items = run_audit(paths, folder, check, (lambda item: progress(len(paths), item))
                       if progress is not None else None) + problems
-    write_audit_workbook(items, target)
-    if page is not None:
-        from make_report.writers.audit_html import write_audit_html
+    beside = {}
+    if page is not None:  # written with the workbook, in one step: never half a set
+        from make_report.writers.audit_html import render_audit_html
 
-        write_audit_html(items, page)
+        beside[page] = render_audit_html(items)
+    write_audit_workbook(items, target, beside)
     return items
 
 

@@ -185,6 +185,8 @@ def check_reference_docx(path: Path) -> None:
         raise InputError(f"{label}:{exc.message.removeprefix(path.name + ':')}") from None
     except OSError as exc:
         raise read_error(path, exc) from None
+    except MemoryError:  # never called damaged: the file may be fine
+        raise
     except Exception:  # a zip that passed the checks and still fails to open
         has_styles, types = False, b""
     kind = ("Word 模板(.dotx)" if b"template.main+xml" in types else
@@ -197,6 +199,8 @@ def check_reference_docx(path: Path) -> None:
 
     try:
         docx.Document(str(path))
+    except MemoryError:
+        raise
     except Exception:  # KeyError, XMLSyntaxError, ValueError ...: damaged in some other way
         raise InputError(f"{label}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None
 
