@@ -94,7 +94,14 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
-    return outdir / path.relative_to(root).with_suffix(suffix)
+    """Where a workbook's report goes: the same place below ``outdir``; a character in
+    its name that could disguise it (a bidi override, ESC, a zero-width space) is written
+    as ``_u202e_``, so the report's name shows what was there and two names never meet."""
+    from make_report.core.safe import UNSAFE
+
+    parts = [UNSAFE.sub(lambda m: f"_u{ord(m.group()):04x}_", part)
+             for part in path.relative_to(root).parts]
+    return outdir.joinpath(*parts).with_suffix(suffix)
 
 
 FILE_TIMEOUT = 300.0

@@ -4,7 +4,9 @@ An escape sequence (ESC [...) can restyle or rewrite a terminal, a NUL cuts a na
 bidi override (U+202E) shows ``exe.txt`` as ``txt.exe``, a zero-width space makes two
 names that look the same differ. None of them has a place in a report; wherever such
 text is shown it goes through ``visible`` (the terminal, messages) or ``invisible_removed``
-(the web page, file names).
+(the web page, the Word document, file names). Where a clerk's text is read (a workbook's
+cells, interchange JSON) ``cleaned`` removes them and says which were there, so the reader
+can name the cell (rule H1).
 """
 
 from __future__ import annotations
@@ -26,3 +28,35 @@ def visible(text: str) -> str:
 def invisible_removed(text: str) -> str:
     """Text without the unsafe characters (tab and newline kept)."""
     return UNSAFE.sub("", text)
+
+
+_KINDS = (
+    ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", "文字方向控制符"),
+    ("\u200e\u200f\u061c", "文字方向标记"),
+    ("\u200b", "零宽空格"),
+    ("\u200c\u200d\u2060\ufeff", "零宽字符"),
+    ("\u2061\u2062\u2063\u2064\ufff9\ufffa\ufffb", "不可见字符"),
+)
+
+
+def _kind(ch: str) -> str:
+    for chars, name in _KINDS:
+        if ch in chars:
+            return name
+    if "\ud800" <= ch <= "\udfff":
+        return "无效字符"
+    return "控制字符"
+
+
+def cleaned(text: str) -> tuple[str, str]:
+    """``text`` without the unsafe characters (line breaks as ``\n``), and what was taken
+    out in words a clerk can look for, e.g. “U+202E(文字方向控制符)、U+200B(零宽空格)”;
+    an empty description when nothing was."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows' line breaks are no harm
+    found = dict.fromkeys(UNSAFE.findall(text))
+    if not found:
+        return text, ""
+    shown = "、".join(f"U+{ord(ch):04X}({_kind(ch)})" for ch in list(found)[:5])
+    if len(found) > 5:
+        shown += f" 等 {len(found)} 种"
+    return invisible_removed(text), shown

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from make_report.core.errors import InputError, read_error
+from make_report.core.safe import invisible_removed
 from make_report.importer.text import is_blank_cell, squash
 from make_report.readers.sniff import (
     ENCRYPTED_MARKS,
@@ -88,7 +89,10 @@ def _load(path: Path, suffix: str) -> Source:
     if len(source.lines) > MAX_LINES:
         raise InputError(f"{path.name}:内容过多(超过 {MAX_LINES} 段或行),"
                          "不像是政府信息公开工作年度报告,无法导入。")
-    return source
+    # control characters, bidi overrides, zero-width spaces: nothing a report shows
+    lines = tuple(Line(tuple(invisible_removed(c) for c in line.cells), line.kind)
+                  for line in source.lines)
+    return Source(lines, source.wrapped)
 
 
 def _read_lines(path: Path, suffix: str) -> Source:
