@@ -182,7 +182,7 @@ def fill_docx_template(report: Report, template: str | Path, *, templates: Path 
 
 
 def _require_file(path: Path, option: str) -> None:
-    if not path.is_file():
+    if not path.exists():  # a folder or a pipe is said as such by the checks that follow
         raise InputError(f"{option} {path.name}:找不到该文件。")
 
 
