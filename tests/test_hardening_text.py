@@ -189,3 +189,19 @@ def test_a_summary_names_such_files_visibly(tmp_path, capsys, name):
     cells = "".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value)
     assert not UNSAFE.search(cells)
     assert f"报\\u{ord(name[1]):04x}告.xlsx" in cells
+
+
+def test_json_on_the_terminal_shows_no_hidden_character_and_stays_the_same_json(tmp_path,
+                                                                                capsys):
+    source = valid(tmp_path)
+    wb = openpyxl.load_workbook(source)
+    table = workbook_layout(FMT).tables
+    sheet = next(t for t in table.values() if t.name == "三、依申请公开")
+    address = next(iter(sheet.cells.values()))
+    wb[sheet.name][address] = "1\u202e2"  # text in a number cell: quoted in the finding
+    wb.save(source)
+    assert main(["check", "--json", str(source)]) == 1
+    out = capsys.readouterr().out
+    assert not UNSAFE.search(out)
+    found = [f for f in json.loads(out)["findings"] if address in f["cells"]]
+    assert found and "1\u202e2" in json.dumps(found, ensure_ascii=False)

@@ -192,6 +192,8 @@ CASES: dict[str, tuple[list[str], str]] = {
                  "{root}/只读/a.xlsx:输出文件夹“{root}/只读”不可写(只读或没有权限)"),
     "batch -o": (["batch", f"{R}/收件", "-o", f"{R}/只读/输出"],
                  "输出:无法创建或写入该文件夹,没有权限在所在位置写入(或该位置是只读的)"),
+    "batch into a read-only folder": (["batch", f"{R}/收件", "-o", f"{R}/只读"],
+                                      "{root}/只读:输出文件夹不可写(只读或没有权限)"),
     "batch beside the inbox": (["batch", f"{R}/只读收件"],
                                "报告:无法创建或写入该文件夹,没有权限在所在位置写入(或该位置是只读的)"),
 }
