@@ -205,3 +205,22 @@ def test_json_on_the_terminal_shows_no_hidden_character_and_stays_the_same_json(
     assert not UNSAFE.search(out)
     found = [f for f in json.loads(out)["findings"] if address in f["cells"]]
     assert found and "1\u202e2" in json.dumps(found, ensure_ascii=False)
+
+
+def test_a_file_name_that_is_not_utf8_is_named_everywhere(tmp_path, capsys):
+    """Linux hands such a name to Python with lone surrogates (U+DCFF): once the batch's
+    record could not be written (程序内部错误)."""
+    import os
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    name = os.fsdecode(b"\xff\xfe.xlsx")
+    valid(inbox, name)
+    out = tmp_path / "输出"
+    assert main(["batch", str(inbox), "-o", str(out)]) == 0
+    assert main(["summary", str(inbox), "-o", str(tmp_path / "汇总.xlsx")]) == 0
+    said = "".join(capsys.readouterr())
+    assert not UNSAFE.search(said) and "\\udcff\\udcfe.xlsx" in said
+    record = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert [i["file"] for i in record["items"]] == [name]  # the name itself, escaped in JSON
+    assert sorted(p.name for p in out.iterdir()) == ["_udcff__udcfe_.docx", "batch-report.json"]

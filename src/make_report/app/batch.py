@@ -357,6 +357,7 @@ def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False
                  not_done: list[str] | None = None) -> Path:
     """batch-report.json: every file, finished or not (``not_done``: left by Ctrl-C).
     Written with Ctrl-C held back, so a second one cannot leave half a record."""
+    from make_report.core.safe import visible
     from make_report.writers.atomic import write_text
 
     items = items + [BatchItem(name, "not_done", message="已中断,未处理") for name in not_done or []]
@@ -364,7 +365,9 @@ def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False
     data = {"interrupted": interrupted, "files": len(items), **counts,
             "items": [asdict(i) for i in sorted(items, key=lambda i: i.file)]}
     path = outdir / REPORT_NAME
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # a name's hidden or undecodable character (a lone surrogate) as a \uXXXX escape:
+    # the same JSON, always UTF-8
+    text = visible(json.dumps(data, ensure_ascii=False, indent=1)) + "\n"
     with held_interrupts():
         write_text(path, text)
     return path
