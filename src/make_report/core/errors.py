@@ -37,6 +37,8 @@ WRITE_REASONS = {
     errno.ENAMETOOLONG: ("文件名或路径过长", "用 -o 指定较短的文件名"),
     errno.ENOENT: ("所在文件夹不存在", "先创建该文件夹,或用 -o 换一个位置"),
     errno.EIO: ("磁盘读写出错", "检查磁盘或 U 盘,或用 -o 换一个位置"),
+    errno.EEXIST: ("这里已有同名的文件,不能再建同名的文件夹", "删除或改名该文件,或用 -o 换一个位置"),
+    errno.ENOTDIR: ("路径中有一级是文件而不是文件夹", "用 -o 换一个位置"),
 }
 READ_REASONS = {
     errno.EACCES: "没有权限读取,或文件正被其他程序独占",
