@@ -29,7 +29,7 @@ AGENCY_CELL = workbook_layout(FMT).meta_cells["agency"]
 # what may never be written anywhere: C0 controls (tab and newline aside), DEL, C1, bidi
 # controls and marks, zero-width characters, lone surrogates
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
-                    "\u2060-\u2069\ufeff\ud800-\udfff]")
+                    "\u2060-\u2069\ufeff\ud800-\udfff\U000e0000-\U000e007f]")
 SPOOFED = "示例&#x202E;县_x001B_[31m人民&#x200B;政府"
 """The agency as a workbook's XML holds it (``_x001B_`` is how a workbook writes ESC)."""
 
@@ -124,7 +124,7 @@ def test_windows_line_breaks_in_a_cell_are_one_break_and_no_finding(tmp_path):
 def test_interchange_json_is_cleaned_the_same_way(tmp_path, capsys):
     data = api.export(valid(tmp_path))
     data["agency"] = "示例\u202e县人民政府"
-    data["narrative"]["problems"][0]["paragraphs"][0] = "本年度\u200b问题已整改。"
+    data["narrative"]["problems"][0]["paragraphs"][0] = "本年度\u200b问题\U000e0041已整改。"
     path = tmp_path / "数据.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = api.check(path)
@@ -134,6 +134,9 @@ def test_interchange_json_is_cleaned_the_same_way(tmp_path, capsys):
     assert main(["check", str(path)]) == 0
     out, err = capsys.readouterr()
     assert not UNSAFE.search(out + err) and "JSON agency 含有看不见的字符 U+202E" in out
+    assert "U+200B(零宽空格)、U+E0041(不可见字符)" in out.replace("\n", "").replace(" ", "")
+    assert "本年度问题已整改。" in [p for e in result.report.narrative["problems"]
+                                for p in e.paragraphs]
 
 
 def test_a_published_report_with_hidden_characters_is_imported(tmp_path, capsys):

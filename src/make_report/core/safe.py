@@ -16,13 +16,23 @@ import re
 UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (except tab and newline), DEL, C1
     "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"  # bidi marks, zero-width
-    "\ufff9-\ufffb\ud800-\udfff]"  # interlinear annotations, lone surrogates
+    "\ufff9-\ufffb\ud800-\udfff"  # interlinear annotations, lone surrogates
+    "\U000e0000-\U000e007f]"  # tag characters (invisible)
 )
 
 
 def visible(text: str) -> str:
     """Each unsafe character written as ``\\uXXXX``, so it is seen and harms nothing."""
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    """``\\u202e``; beyond U+FFFF its UTF-16 pair, so JSON reads the escape back as it was."""
+    code = ord(m.group())
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def invisible_removed(text: str) -> str:
@@ -45,6 +55,8 @@ def _kind(ch: str) -> str:
             return name
     if "\ud800" <= ch <= "\udfff":
         return "无效字符"
+    if ch >= "\U000e0000":
+        return "不可见字符"
     return "控制字符"
 
 
