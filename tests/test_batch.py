@@ -83,7 +83,7 @@ def test_ctrl_c_returns_what_finished(tmp_path):
 # sent by the run itself once its third report is built, so nothing races the clock.
 CTRL_C_AFTER_THREE = """
 import os, signal, sys
-from make_report.cli import batch
+from make_report.app import batch
 from make_report.cli.main import main
 
 real = batch.run_batch

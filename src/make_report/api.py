@@ -395,6 +395,20 @@ def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
     )
 
 
+def batch(folder: str | Path, output: str | Path | None = None, *, jobs: int | None = None,
+          html: bool = False, force: bool = False, progress=None,
+          hold_on_interrupt: bool = False) -> Any:
+    """Check and build every workbook under ``folder`` in parallel, into ``output`` (default
+    ``folder/报告``), with batch-report.json beside them (``app.batch.BatchRun``: the items,
+    the record, whether Ctrl-C stopped it). ``progress(total, item)``: see
+    ``app.batch.run_folder``."""
+    from make_report.app.batch import BatchOptions, run_folder
+
+    return run_folder(Path(folder), Path(output) if output is not None else None,
+                      BatchOptions(html=html, force=force), jobs, task=batch_item,
+                      progress=progress, hold_on_interrupt=hold_on_interrupt)
+
+
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
     from make_report.app.batch import find_inputs
