@@ -413,7 +413,8 @@ def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> l
     """Check every workbook under ``folder`` and write the roll-up workbook."""
     from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import SummaryItem, write_summary
+    from make_report.app.summary import write_summary
+    from make_report.checks.summary import SummaryItem
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -460,7 +461,7 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
 
 def summary_items(paths: Iterable[str | Path], format_id: str | None = None,
                   root: str | Path | None = None) -> list:
-    """Each file checked, as a line of the summary (``app.summary.SummaryItem``); a file that
+    """Each file checked, as a line of the summary (``checks.summary.SummaryItem``); a file that
     cannot be read is an ``unusable`` line. Files are named by their path below ``root``;
     a second report of the same agency and year is a ``duplicate`` line (X2)."""
     from make_report.app.summary import collect
