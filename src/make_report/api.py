@@ -141,7 +141,8 @@ def check(path: str | Path, format_id: str | None = None,
         last = read(previous)
         mismatch = previous_mismatch(result.report, last.report)
         if mismatch:
-            result.findings.add(finding("Y0", Path(previous).name, problem=mismatch))
+            kind, params = mismatch
+            result.findings.add(finding("Y0", Path(previous).name, kind=kind, **params))
         else:
             result.findings.extend(check_years(result.report, last.report, result.cells,
                                                unknown=unknown))
@@ -184,13 +185,14 @@ def _require_file(path: Path, option: str) -> None:
         raise InputError(f"{option} {path.name}:找不到该文件。")
 
 
-def previous_mismatch(report: Report, last: Report) -> str | None:
-    """Why ``last`` is not this agency's report of the year before (None if it is): rule Y0."""
+def previous_mismatch(report: Report, last: Report) -> tuple[str, dict[str, Any]] | None:
+    """Why ``last`` is not this agency's report of the year before, as rule Y0's kind and
+    values (None if it is)."""
     if last.year != report.year - 1:
-        return f"是{last.year}年的报告,不是本报告({report.year}年)的上一年"
+        return "year", {"last_year": last.year, "year": report.year}
     this, that = ("".join(a.split()) for a in (report.agency, last.agency))
     if this and that and this != that:
-        return f"是“{last.agency.strip()}”的报告,本报告是“{report.agency.strip()}”的,不是同一机关"
+        return "agency", {"last_agency": last.agency.strip(), "agency": report.agency.strip()}
     return None
 
 
@@ -228,7 +230,8 @@ def template_findings(report: Report, cells: dict[str, Location]) -> list[Findin
         try:
             render_text(text, context, str(loc) if loc else key, budget)
         except NarrativeError as exc:
-            out.append(finding("J1", problem=exc.message, fields=(key,),
+            out.append(finding("J1", str(loc) if loc else key, kind=exc.kind, **exc.params,
+                               fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
             if budget.left <= 0:

@@ -87,7 +87,7 @@ def report_from_dict(data: dict[str, Any]) -> tuple[Report, Findings]:
             continue
         parsed = parse_number(raw, f)
         if parsed.severity == "error":
-            findings.add(finding("N1", f"JSON {where} {f.label}", problem=parsed.problem,
+            findings.add(finding("N1", f"JSON {where} {f.label}", **parsed.params,
                                  table=f.table, row=f.row, column=column, fields=(f.key,),
                                  found=_found(raw)))
             continue
