@@ -263,8 +263,7 @@ class _Reader:
             return dt.date(*map(int, m.groups())) if m else None
         except ValueError:
             pass
-        self._add("M2", ws.title, cell, shown=f"“{text}”", found=text,
-                  example="2025-01-20 或 2025年1月20日")
+        self._add("M2", ws.title, cell, kind="cell", found=text)
         return None
 
     def _table(self, ts: TableSheet) -> dict[str, Any]:
@@ -288,7 +287,7 @@ class _Reader:
                           **parsed.params, table=f.table, row=f.row,
                           column=f.column_index, fields=(f.key,))
         if blanks:
-            self.findings.add(finding("B1", ts.name, blank=f"有 {len(blanks)} 个空白单元格",
+            self.findings.add(finding("B1", ts.name, kind="cells", count=len(blanks),
                                       sheet=ts.name, cells=tuple(blanks)))
         return out
 
