@@ -146,3 +146,21 @@ def test_explain_of_an_unknown_rule_is_a_chinese_sentence(name, capsys):
     assert main(["explain", name]) == 2
     err = capsys.readouterr().err
     assert f"没有“{name}”这条规则" in err and "A1、A2" in err and "程序内部错误" not in err
+
+
+def test_no_check_hands_a_finding_chinese_words():
+    """A value given to ``finding`` (other than the place) is a value, never a piece of a
+    Chinese sentence: the wording is the catalogue's."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    worded = []
+    for path in source_files():
+        if "rules" in path.relative_to(SRC).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call) and call_name(node) in {"finding", "note", "_add"}:
+                for kw in node.keywords:
+                    if (kw.arg is not None and isinstance(kw.value, ast.Constant | ast.JoinedStr)
+                            and cjk.search(ast.get_source_segment(text, kw.value) or "")):
+                        worded.append(f"{path.name}:{node.lineno} {kw.arg}")
+    assert worded == []
