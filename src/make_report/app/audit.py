@@ -25,16 +25,18 @@ def find_reports(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
 
 def audit_one(path: Path, root: Path, check: Callable) -> AuditItem:
     """Check one report (``check``: the API's); a file that cannot be read is a 无法读取
-    line with its sentence (``core.errors.user_message``, as for a batch's file)."""
-    from make_report.core.errors import user_message
+    line with its sentence."""
+    from make_report.core.errors import MakeReportError, user_message
 
     name = str(path.relative_to(root))
     try:
         result = check(path)
+    except MakeReportError as exc:
+        return AuditItem(name, UNREADABLE, message=exc.message)
     except Exception as exc:  # a bug must not stop the other reports
-        message = user_message(exc) or (f"{path.name}:内部错误({type(exc).__name__}),"
-                                        "请将该文件发给技术支持。")
-        return AuditItem(name, UNREADABLE, message=message)
+        said = user_message(exc)  # out of memory, an OS error: said as what it is
+        return AuditItem(name, UNREADABLE, message=f"{path.name}:{said}" if said else
+                         f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
     data = result.as_dict()
     verdict = result.verdict
     if verdict != INCONSISTENT and (verdict != CONSISTENT or result.incomplete):
