@@ -21,7 +21,7 @@ class Rule:
     explain: str
     """What the rule means to a clerk and how to put it right."""
     family: str = ""
-    wordings: dict[str, str] = field(default_factory=dict)
+    wordings: dict[str, str] = field(default_factory=dict, hash=False)
     """Kind -> template, for a rule that finds several kinds of problem (N1: a negative
     count, text in a number cell …); ``message`` is then the template of no kind in
     particular, or empty when every finding names its kind."""
