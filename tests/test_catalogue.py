@@ -164,3 +164,17 @@ def test_no_check_hands_a_finding_chinese_words():
                             and cjk.search(ast.get_source_segment(text, kw.value) or "")):
                         worded.append(f"{path.name}:{node.lineno} {kw.arg}")
     assert worded == []
+
+
+@pytest.mark.parametrize("rule_id", [r.id for r in RULES.values() if r.wordings])
+def test_explain_shows_every_wording_of_a_rule_of_several_kinds(rule_id, capsys):
+    from make_report.cli.explain import wordings
+
+    assert main(["explain", rule_id]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    shapes = wordings(RULES[rule_id])
+    assert len(shapes) == len(RULES[rule_id].wordings) + bool(RULES[rule_id].message)
+    for shape in shapes:
+        assert " ".join(shape.split()) in out and "{place}" not in shape
+    if rule_id == "N1":
+        assert "不能为负数,实为 …" in shapes
