@@ -15,12 +15,15 @@ from make_report.core.audit import CONSISTENT, INCONSISTENT, UNREADABLE, AuditIt
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".mht", ".mhtml")
 
 
-def find_reports(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
-    """Every published report below ``folder``: not hidden, not a lock file, not an output."""
+def find_reports(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[Path], list[AuditItem]]:
+    """Every published report below ``folder`` (not hidden, not a lock file, not an output),
+    and a 无法读取 line for each folder that could not be looked into (never dropped)."""
+    from make_report.app.batch import find_inputs
+
     skip = {p.resolve() for p in skip}
-    return [p for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix.lower() in SUFFIXES
-            and not p.name.startswith(("~$", ".")) and p.resolve() not in skip]
+    paths, problems = find_inputs(folder, suffixes=SUFFIXES)
+    return ([p for p in paths if p.resolve() not in skip],
+            [AuditItem(p.file, UNREADABLE, message=p.message) for p in problems])
 
 
 def audit_one(path: Path, root: Path, check: Callable) -> AuditItem:
