@@ -92,10 +92,12 @@ def test_a_report_the_system_cannot_read_is_its_sentence_not_an_internal_error(t
     from make_report.narrative.render import NarrativeError
 
     path = tmp_path / "某县.docx"
-    for exc, said in ((PermissionError(errno.EACCES, "denied", str(path)), "没有读取权限"),
-                      (NarrativeError("正文第1段 模板语法有误"), "模板语法有误"),
+    for exc, said in ((PermissionError(errno.EACCES, "denied", str(path)), "没有权限读取"),
+                      (MemoryError(), "内存不足"),
+                      (NarrativeError("某县.docx 正文第1段 模板语法有误"), "模板语法有误"),
                       (KeyError("x"), "内部错误(KeyError)")):
         def check(_path, exc=exc):
             raise exc
         item = audit_one(path, tmp_path, check)
         assert item.verdict == UNREADABLE and said in item.message, item.message
+        assert item.message.count("某县.docx") == 1, item.message  # named once
