@@ -28,6 +28,20 @@ from make_report.desk.app import create_app
 from make_report.desk.auth import LoginLimiter
 
 
+@pytest.fixture(scope="module", autouse=True)
+def cheap_password_hashes():
+    """argon2id at 1 MiB and one pass here, for speed: these tests run many logins in this
+    process. The real server's hashes are checked for the production parameters in
+    tests/test_desk_server.py."""
+    from argon2 import PasswordHasher
+
+    from make_report.desk import auth
+
+    previous = auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    auth.use_hasher(previous)
+
+
 @pytest.fixture(params=database_urls())
 def db(request):
     return fresh_database(request.param)
@@ -195,6 +209,26 @@ def test_dashboard_counts_each_status_and_filters(office):
     assert "丙单位" in table and "乙单位" not in table
     # the unit reads the reason it was sent back
     assert "请补充第六部分" in d.get("/unit").text
+
+
+def test_the_top_office_sets_the_year_and_deadline_every_page_shows(office):
+    _, clerk = office.add_unit("某镇人民政府")
+    assert "2024 年度" in office.web.get("/office").text
+    r = office.web.post("/office/settings", {"year": "2025", "deadline": "2026-01-20"})
+    assert r.status_code == 200 and r.url.path == "/office"
+    assert "2025 年度" in r.text and "2026-01-20" in r.text
+    # the clerk's page is at once the new year's
+    assert "2025 年度报告" in clerk.get("/unit").text
+    for bad in ({"year": "二〇二五", "deadline": "2026-01-31"}, {"year": "1999", "deadline": "2000-01-31"},
+                {"year": "2025", "deadline": "明年一月"}):
+        r = office.web.post("/office/settings", bad)
+        assert r.status_code == 400, bad
+    r = office.web.post("/office/offices", {"name": "甲县政务公开办", "username": "county_a"})
+    county = Browserless(office.app)
+    county.login("county_a", re.findall(r"<code>([^<]+)</code>", r.text)[1])
+    r = county.post("/office/settings", {"year": "2030", "deadline": "2031-01-31"})
+    assert r.status_code == 400 and "最上级的公开办" in r.text
+    assert "2025 年度" in office.web.get("/office").text
 
 
 def test_returning_needs_a_reason_and_approval_needs_no_errors(office):
@@ -580,3 +614,28 @@ def test_backup_names_a_zip(tmp_path):
     assert main(["serve", "--data-dir", str(tmp_path / "d"), "--backup",
                  str(tmp_path / "备份.tar")]) == 2
     assert not (tmp_path / "备份.tar").exists()
+
+
+def test_an_older_database_is_migrated_step_by_step_once(tmp_path, monkeypatch):
+    from sqlalchemy import select, text
+
+    from make_report.desk import models
+    from make_report.desk.models import Setting, make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    assert migrate(engine) == models.SCHEMA_VERSION  # a new database: the current tables
+    ran = []
+
+    def step(conn) -> None:
+        ran.append(1)
+        conn.execute(text("ALTER TABLE unit ADD COLUMN region VARCHAR(40)"))
+
+    monkeypatch.setattr(models, "SCHEMA_VERSION", models.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(models.MIGRATIONS, models.SCHEMA_VERSION, step)
+    assert migrate(engine) == models.SCHEMA_VERSION and ran == [1]
+    assert migrate(engine) == models.SCHEMA_VERSION and ran == [1]  # not twice
+    with engine.connect() as conn:
+        assert conn.scalar(select(Setting.value).where(Setting.key == "schema")) == str(
+            models.SCHEMA_VERSION)
+        assert "region" in [r[1] for r in conn.execute(text("PRAGMA table_info(unit)"))]
+    engine.dispose()

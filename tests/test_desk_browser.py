@@ -221,11 +221,15 @@ def test_office_and_two_units_work_through_the_year(server, browser, tmp_path):
         row.get_by_label("理由").fill("单位已书面说明")
         row.get_by_role("button", name="排除(不是问题)").click()
     shot(o, "office-review")
+    check_accessible(o)
     o.get_by_role("button", name="通过").click()
     assert o.locator("#status").inner_text() == "已通过"
     o.goto(server.url + "/office")
     assert o.locator('[data-count="approved"]').inner_text() == "1"
     assert o.locator('[data-count="returned"]').inner_text() == "1"
+    o.set_viewport_size({"width": 390, "height": 844})  # the office's dashboard on a phone
+    check_accessible(o)
+    o.set_viewport_size({"width": 1366, "height": 768})
     with o.expect_download() as dl:
         o.get_by_role("link", name="下载全部已通过的报告(.zip)").click()
     import zipfile

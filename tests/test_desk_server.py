@@ -55,6 +55,24 @@ def _consistent(data_dir: Path, db: str | None) -> list[tuple[int, str, str]]:
     return rows
 
 
+def _production_hashes(data_dir: Path) -> None:
+    """Every account's password hash (made by the server and the CLI) is argon2id with the
+    desk's production parameters: 19 MiB, 2 passes."""
+    from sqlalchemy import select
+
+    from make_report.desk.auth import PRODUCTION
+    from make_report.desk.models import User
+    from make_report.desk.service import Desk
+
+    want = f"$argon2id$v=19$m={PRODUCTION.memory_cost},t={PRODUCTION.time_cost},p=1$"
+    assert PRODUCTION.memory_cost >= 19 * 1024 and PRODUCTION.time_cost >= 2
+    desk = Desk(None, data_dir)
+    with desk.session() as s:
+        hashes = list(s.scalars(select(User.password_hash)))
+    desk.engine.dispose()
+    assert len(hashes) == 2 and all(h.startswith(want) for h in hashes), hashes
+
+
 def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
     data_dir = tmp_path / "desk"
     init_desk(data_dir, db)
@@ -62,7 +80,7 @@ def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
     try:
         login, password = add_unit_on(server, "某镇人民政府")
         c, token = server.client(login, password)
-        sent = {f"第{i}版.xlsx": workbook_bytes("某镇人民政府", seed=i) for i in range(10)}
+        sent = {f"第{i}版.xlsx": workbook_bytes("某镇人民政府", seed=i) for i in range(7)}
         acknowledged: dict[int, str] = {}
         enough = threading.Event()
 
@@ -124,7 +142,7 @@ def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
             for i in range(20):
                 if stop.is_set():
                     return
-                _upload(c, token, workbook_bytes("某镇人民政府", seed=i), f"{i}.xlsx")
+                _upload(c, token, workbook_bytes("某镇人民政府", seed=i % 3), f"{i}.xlsx")
 
         worker = threading.Thread(target=keep_uploading)
         worker.start()
@@ -143,6 +161,7 @@ def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
         zf.extractall(restored)
     rows = _consistent(restored, None)  # the backup is always a SQLite data folder
     assert sid in [r[0] for r in rows]
+    _production_hashes(restored)
     server = Server(restored, None)
     try:
         c, _ = server.client(login, password)

@@ -79,7 +79,8 @@ class Ctx:
 
 NO_STORE = {"Cache-Control": "no-store"}
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                  trim_blocks=True, lstrip_blocks=True)
+                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+"""Templates are compiled once (``warm_up``) and never looked at on disk again per page."""
 ENV.globals.update(STATUS_ZH=STATUS_ZH, SEVERITY_ZH=SEVERITY_ZH)
 ENV.filters["bj"] = lambda t: (t + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S") if t else ""
 """Times are stored in UTC and shown in Beijing time."""

@@ -13,14 +13,29 @@ from collections.abc import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+PRODUCTION = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 """argon2id with OWASP's recommended minimum (19 MiB, 2 passes): memory-hard, yet a login
-costs tens of milliseconds, so 200 units signing in within a minute do not stall the desk."""
+costs about 30 ms of CPU, so 200 units signing in within a minute do not stall the desk."""
+_HASHER = PRODUCTION
+"""The hasher in use: always ``PRODUCTION`` in the desk. Only the in-process tests
+(tests/test_desk.py) swap in a cheap one through ``use_hasher``, to save CPU; the tests of
+the real server process (tests/test_desk_server.py) check that its hashes are PRODUCTION's."""
 _DUMMY = _HASHER.hash("make-report-desk-dummy")
 
 
-_HASHING = threading.BoundedSemaphore(2)
-"""Each hash takes 19 MiB: at most two at once keeps memory flat under a burst of logins."""
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Make ``hasher`` the one in use; returns the one it replaces (tests only)."""
+    global _HASHER, _DUMMY
+    previous, _HASHER = _HASHER, hasher
+    _DUMMY = hasher.hash("make-report-desk-dummy")
+    return previous
+
+
+_HASHING = threading.BoundedSemaphore(4)
+"""Each hash takes 19 MiB: at most four at once (76 MiB) keeps memory flat under a burst of
+logins. Not fewer: a login waiting here holds one of the server's request threads, and with
+two slots on a busy 2-core machine the waiting logins took the threads every other page
+needed (bench/desk_load.py: upload p95 1.1 s with two slots, 0.35 s with four)."""
 
 
 def hash_password(password: str) -> str:

@@ -78,13 +78,10 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 
-class Submission(Base):
-    """One upload, kept forever: who, when, the stored file, what the checks found."""
+class CheckedUpload:
+    """The columns an upload and its check share (a submission, an audited report): the
+    stored file by content hash, who and when, and what the checks found."""
 
-    __tablename__ = "submission"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
     filename: Mapped[str] = mapped_column(String(255))  # shown only, never a path
     suffix: Mapped[str] = mapped_column(String(8))
     sha256: Mapped[str] = mapped_column(String(64))
@@ -96,6 +93,15 @@ class Submission(Base):
     unusable: Mapped[str | None] = mapped_column(Text)  # the InputError sentence
     verdict: Mapped[str] = mapped_column(Text, default="")  # the CLI's one-line verdict
     findings: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Submission(CheckedUpload, Base):
+    """One upload, kept forever: who, when, the stored file, what the checks found."""
+
+    __tablename__ = "submission"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
     review: Mapped[str | None] = mapped_column(String(10))  # None, "returned", "approved"
     review_reason: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
@@ -116,23 +122,12 @@ class FindingNote(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 
-class Audit(Base):
+class Audit(CheckedUpload, Base):
     """A published report (.docx/.html/.txt) the office uploaded to audit."""
 
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    suffix: Mapped[str] = mapped_column(String(8))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    uploaded_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
-    errors: Mapped[int] = mapped_column(Integer, default=0)
-    warnings: Mapped[int] = mapped_column(Integer, default=0)
-    unusable: Mapped[str | None] = mapped_column(Text)
-    verdict: Mapped[str] = mapped_column(Text, default="")
-    findings: Mapped[list] = mapped_column(JSON, default=list)
 
 
 SCHEMA_VERSION = 1
@@ -145,7 +140,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # a connection for each request thread (anyio's default is 40): none is opened
+        # and closed per request under load
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               pool_size=40, max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:

@@ -55,6 +55,13 @@ class Checked:
     unusable: str | None
     verdict: str
 
+    def columns(self, filename: str, suffix: str, sha256: str, size: int,
+                uploaded_by: int) -> dict:
+        """The ``CheckedUpload`` columns of a stored, checked upload."""
+        return dict(filename=filename, suffix=suffix, sha256=sha256, size=size,
+                    uploaded_by=uploaded_by, errors=self.errors, warnings=self.warnings,
+                    unusable=self.unusable, findings=self.findings, verdict=self.verdict)
+
 
 def check_file(path: Path, shown_name: str, year: int | None = None) -> Checked:
     """Run the command line's check on a stored file; the page shows the same sentences.
@@ -160,6 +167,10 @@ class Desk:
         self.workers = workers
         self._pool = None
         self._pool_lock = threading.Lock()
+        self._settings: dict[str, str] | None = None
+        self._settings_generation = 0
+        self._settings_lock = threading.Lock()
+        self._initialized = False
 
     def _run(self, fn, *args):
         """``fn(*args)`` in a worker process when there are workers, else here."""
@@ -205,9 +216,18 @@ class Desk:
 
     # ---- settings -------------------------------------------------------------------
     def setting(self, key: str, default: str) -> str:
-        with self.session() as s:
-            row = s.get(Setting, key)
-            return row.value if row else default
+        """A setting (year, deadline). Every page shows them, so they are read from the
+        database once and kept until ``set_setting`` changes one: the desk is one server
+        process, and settings change only through it (or before it starts)."""
+        cached = self._settings
+        if cached is None:
+            generation = self._settings_generation
+            with self.session() as s:
+                cached = {k: v for k, v in s.execute(select(Setting.key, Setting.value))}
+            with self._settings_lock:  # not if a change was committed meanwhile
+                if generation == self._settings_generation:
+                    self._settings = cached
+        return cached.get(key, default)
 
     def set_setting(self, key: str, value: str) -> None:
         with self.session() as s:
@@ -217,6 +237,9 @@ class Desk:
             else:
                 s.add(Setting(key=key, value=value))
             s.commit()
+        with self._settings_lock:
+            self._settings_generation += 1
+            self._settings = None
 
     @property
     def year(self) -> int:
@@ -228,8 +251,12 @@ class Desk:
 
     # ---- accounts and bodies --------------------------------------------------------
     def initialized(self) -> bool:
-        with self.session() as s:
-            return s.scalar(select(func.count()).select_from(User)) > 0
+        """Whether the administrator exists (once true, always true: accounts are never
+        deleted, so the answer is kept)."""
+        if not self._initialized:
+            with self.session() as s:
+                self._initialized = bool(s.scalar(select(func.count()).select_from(User)))
+        return self._initialized
 
     def init_admin(self, office_name: str, username: str, password: str) -> User:
         """The first office and its administrator; refused once any account exists."""
@@ -360,11 +387,8 @@ class Desk:
         digest = self.store.put(data)  # durable before the row that names it
         checked = self._run(check_stored, self.store.path(digest), suffix, shown, year)
         with self.session() as s:
-            sub = Submission(unit_id=unit_id, year=year, filename=shown, suffix=suffix,
-                             sha256=digest, size=len(data), uploaded_by=user.id,
-                             errors=checked.errors, warnings=checked.warnings,
-                             unusable=checked.unusable, findings=checked.findings,
-                             verdict=checked.verdict)
+            sub = Submission(unit_id=unit_id, year=year,
+                             **checked.columns(shown, suffix, digest, len(data), user.id))
             s.add(sub)
             s.commit()
             return sub
@@ -377,10 +401,8 @@ class Desk:
         digest = self.store.put(data)
         checked = self._run(check_stored, self.store.path(digest), suffix, shown, None)
         with self.session() as s:
-            row = Audit(office_id=user.office_id, filename=shown, suffix=suffix, sha256=digest,
-                        size=len(data), uploaded_by=user.id, errors=checked.errors,
-                        warnings=checked.warnings, unusable=checked.unusable,
-                        findings=checked.findings, verdict=checked.verdict)
+            row = Audit(office_id=user.office_id,
+                        **checked.columns(shown, suffix, digest, len(data), user.id))
             s.add(row)
             s.commit()
             return row
