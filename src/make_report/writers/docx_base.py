@@ -25,13 +25,13 @@ import hashlib
 import io
 import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from make_report import cache
+from make_report.core.record import record
 from make_report.writers.ooxml import W, xml_safe
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 """python-docx's parser settings, so a part reads (and serializes) as it would there."""
 
 
-@dataclass(frozen=True)
+@record
 class Base:
     members: tuple[tuple[str, bytes], ...]
     """The package's zip members in the order python-docx writes them."""
