@@ -95,3 +95,19 @@ def test_without_a_cache_folder_nothing_is_written(tmp_path, monkeypatch):
     _fresh()
     assert render_text(CELLS[2], {}, "x") == "00042aaa"
     assert sandbox._code_file(CELLS[2]) is None
+
+
+def test_a_cache_folder_others_can_write_to_is_not_trusted_below_it(own_cache):
+    if os.name == "nt":
+        pytest.skip("POSIX permissions")
+    report = consistent_report(FORMATS["2021"], seed=3, agency="某县")
+    _fresh()
+    expected = _render_all(report)
+    assert sandbox._cached_code(CELLS[0]) is not None
+    own_cache.chmod(0o777)  # the cache folder itself, above the templates' folder
+    try:
+        assert sandbox._cached_code(CELLS[0]) is None
+        _fresh()
+        assert _render_all(report) == expected
+    finally:
+        own_cache.chmod(0o700)

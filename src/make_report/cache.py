@@ -45,7 +45,7 @@ def private(path: Path) -> bool:
 def read(path: Path, key: str) -> tuple[dict, bytes] | None:
     """(header, content) of a cached file made under ``key``, if it is ours and intact."""
     try:
-        if not path.is_file() or not (private(path.parent) and private(path)):
+        if not path.is_file() or not all(map(private, _chain(path))):
             return None
         with path.open("rb") as f:
             header = json.loads(f.readline(1 << 16))
@@ -58,6 +58,16 @@ def read(path: Path, key: str) -> tuple[dict, bytes] | None:
         return None
 
 
+def _chain(path: Path) -> list[Path]:
+    """The file and every folder from it up to the cache folder (the folder it is in, if it
+    is not under the cache folder): each must be the user's alone."""
+    top = cache_dir()
+    chain = [path, path.parent]
+    if top is not None and top in path.parents:
+        chain += [p for p in path.parent.parents if top in p.parents or p == top]
+    return chain
+
+
 def write(path: Path, key: str, data: bytes, **header: object) -> bool:
     """Write a cached file atomically (folders made private); False if it could not be."""
     import tempfile
@@ -67,7 +77,7 @@ def write(path: Path, key: str, data: bytes, **header: object) -> bool:
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not private(path.parent):
+        if not all(map(private, _chain(path)[1:])):
             return False
         fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
