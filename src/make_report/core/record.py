@@ -16,6 +16,7 @@ import dataclasses
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_MISSING = dataclasses.MISSING
 
 
 def _names(cls: type, attribute: str) -> tuple[str, ...]:
@@ -24,33 +25,34 @@ def _names(cls: type, attribute: str) -> tuple[str, ...]:
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     cls = type(self)
-    names = _names(cls, "_record_init")
-    if len(args) > len(names):
+    names, defaults, post = cls.__dict__["_record_spec"]
+    given = len(args)
+    if given > len(names):
         raise TypeError(f"{cls.__qualname__}.__init__() takes {len(names) + 1} positional "
-                        f"arguments but {len(args) + 1} were given")
-    values = dict(zip(names, args, strict=False))
-    for name, value in kwargs.items():
-        if name in values:
-            raise TypeError(f"{cls.__qualname__}.__init__() got multiple values for "
-                            f"argument '{name}'")
-        if name not in cls.__dict__["_record_fields"]:
-            raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword "
-                            f"argument '{name}'")
-        values[name] = value
-    setter = object.__setattr__
-    for name, default, factory in cls.__dict__["_record_defaults"]:
-        if name in values:
-            setter(self, name, values[name])
-        elif factory is not dataclasses.MISSING:
-            setter(self, name, factory())
-        elif default is not dataclasses.MISSING:
-            setter(self, name, default)
+                        f"arguments but {given + 1} were given")
+    values = self.__dict__  # as object.__setattr__ would, in the order of the fields
+    if given:
+        values.update(zip(names, args, strict=False))
+    if kwargs:
+        for name in kwargs:
+            if name not in names:
+                raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword "
+                                f"argument '{name}'")
+            if names.index(name) < given:
+                raise TypeError(f"{cls.__qualname__}.__init__() got multiple values for "
+                                f"argument '{name}'")
+    for name, default, factory in defaults[given:]:
+        if name in kwargs:
+            values[name] = kwargs[name]
+        elif factory is not _MISSING:
+            values[name] = factory()
+        elif default is not _MISSING:
+            values[name] = default
         else:
             raise TypeError(f"{cls.__qualname__}.__init__() missing 1 required positional "
                             f"argument: '{name}'")
-    post = getattr(self, "__post_init__", None)
-    if post is not None:
-        post()
+    if post:
+        self.__post_init__()
 
 
 def _repr(self: Any) -> str:
@@ -93,10 +95,10 @@ def _make(cls: type[T], frozen: bool) -> type[T]:
     fields = dataclasses.fields(made)
     if any(not f.init or f.kw_only for f in fields):
         raise TypeError(f"{cls.__name__}: record supports plain fields only")
-    made._record_fields = frozenset(f.name for f in fields)  # type: ignore[attr-defined]
-    made._record_init = tuple(f.name for f in fields)  # type: ignore[attr-defined]
-    made._record_defaults = tuple((f.name, f.default, f.default_factory)  # type: ignore[attr-defined]
-                                  for f in fields)
+    made._record_spec = (  # type: ignore[attr-defined]
+        tuple(f.name for f in fields),
+        tuple((f.name, f.default, f.default_factory) for f in fields),
+        hasattr(made, "__post_init__"))
     made._record_repr = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
     made._record_compare = tuple(f.name for f in fields if f.compare)  # type: ignore[attr-defined]
     made._record_hash = tuple(f.name for f in fields  # type: ignore[attr-defined]
