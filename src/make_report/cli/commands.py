@@ -32,10 +32,13 @@ def check(workbook: Path, as_json: bool = False, previous: Path | None = None,
     from make_report import api
 
     result = api.check(workbook, format_id, previous, docx_template)
-    if as_json:
+    if as_json:  # as cli.main._json: a character that could disguise text stays escaped
         import json
 
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
+        from make_report.core.safe import visible
+
+        sys.stdout.write(visible(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+                         + "\n")
         sys.stdout.flush()
     else:
         from make_report.cli.console import print_findings, print_ratios

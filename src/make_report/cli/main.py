@@ -96,14 +96,12 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把工作簿中的数据导出为交换格式 JSON。"""
-    import json
-
     from make_report import api
 
     if output is not None:
         _say(f"已导出:{api.export_to(workbook, output, format_id=format_id, force=force)}")
         return
-    typer.echo(json.dumps(api.export(workbook, format_id), ensure_ascii=False, indent=1))
+    _json(api.export(workbook, format_id))
 
 
 @app.command()
@@ -234,6 +232,16 @@ def serve(
 
     raise typer.Exit(run(db, data_dir, host, port, init, backup, office, admin, workers,
                          https))
+
+
+def _json(data: object) -> None:
+    """JSON on the terminal: a character that could disguise text stays a \\uXXXX escape
+    (the same JSON, nothing raw on the screen)."""
+    import json
+
+    from make_report.core.safe import visible
+
+    typer.echo(visible(json.dumps(data, ensure_ascii=False, indent=1)))
 
 
 def _say(text: str) -> None:
