@@ -1,12 +1,20 @@
 """Speed and memory of make-report, measured the way the issues state the targets.
 
-    .venv/bin/python bench/bench.py [-n 1000] [--repeat 3]
+    .venv/bin/python bench/bench.py [-n 1000] [--repeat 3]     # about 4 minutes
 
 Generates N synthetic valid workbooks (cached under bench/.cache), then measures, with
-medians over repeated runs: cold `make-report ONE.xlsx` and `make-report --help` wall
-time, in-process time per report (read, validate, render, write), batch throughput with
-1 and 2 jobs, and the peak memory (RSS summed over the batch's process tree). Prints a
-table and writes bench/results.json.
+medians over repeated runs: cold `make-report ONE.xlsx`, `check ONE.xlsx` and `--help`
+wall and CPU time, in-process time per report (read, validate, render, write), batch
+throughput with 1 and 2 jobs, and the peak memory (RSS summed over the batch's process
+tree). Prints a table and writes its figures under "bench" in bench/results.json, with
+when they were measured, the load average before and after, and whether bytecode (.pyc)
+was in place (bench/compare.py writes "compare" the same way).
+
+Every process runs as on an installed copy: the package and its dependencies have their
+bytecode compiled first (a wheel install does this), PYTHONDONTWRITEBYTECODE is removed
+from the children's environment (this machine sets it; it would add ~80 ms of compiling
+to every run), and make-report's cache folder is a private one under bench/.cache, warmed
+by a first run as any first run warms the user's.
 """
 
 from __future__ import annotations
@@ -54,13 +62,63 @@ def make_workbooks(n: int) -> Path:
     return folder
 
 
+def child_env() -> dict[str, str]:
+    """The environment of every measured process: bytecode as installed, a private cache."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cache = HERE / ".cache" / "make-report-cache"
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cache.chmod(0o700)
+    env["MAKE_REPORT_CACHE"] = str(cache)
+    return env
+
+
+def compile_bytecode() -> bool:
+    """Compile the package and every dependency a run imports, as a wheel install does;
+    True when every module they import has its .pyc in place."""
+    import compileall
+    import importlib.util
+
+    code = ("import sys, make_report.api, make_report.cli.entry, make_report.cli.main, "
+            "make_report.writers.docx_base, make_report.narrative.render, rich.console, "
+            "make_report.writers.docx_styles, make_report.importer; "
+            "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
+            "if getattr(m, '__file__', None)))")
+    files = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env=child_env()).stdout.splitlines()
+    sources = [f for f in files if f.endswith(".py")]
+    for path in sources:
+        compileall.compile_file(path, quiet=2)
+    return all(Path(importlib.util.cache_from_source(f)).exists() for f in sources)
+
+
+def environment(pyc: bool) -> dict[str, object]:
+    """What the figures were measured on: time, machine, load before, bytecode."""
+    return {"measured_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+            "cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "load_average_before": round(os.getloadavg()[0], 2), "pyc": pyc,
+            "PYTHONDONTWRITEBYTECODE_removed": "PYTHONDONTWRITEBYTECODE" in os.environ}
+
+
+def run_timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds (user + system) of the process and its children."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=False, capture_output=True, env=child_env())
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
 def wall(cmd: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=False, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return wall_and_cpu(cmd, repeat)[0]
+
+
+def wall_and_cpu(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall and median CPU seconds of ``repeat`` runs."""
+    runs = [run_timed(cmd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def in_process_ms(folder: Path, count: int, repeat: int) -> float:
@@ -107,7 +165,8 @@ def batch(folder: Path, jobs: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         proc = subprocess.Popen([CLI, "batch", str(folder), "-o", out, "--jobs", str(jobs)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=child_env())
         peak = [0]
 
         def sample() -> None:
@@ -128,42 +187,48 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=1000, help="synthetic workbooks (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     args = parser.parse_args()
-    import compileall
-
-    import make_report
-
-    # as installed from a wheel: bytecode compiled (PYTHONDONTWRITEBYTECODE would make every
-    # whole-process run compile the package's source again)
-    compileall.compile_dir(Path(make_report.__file__).parent, quiet=1)
+    pyc = compile_bytecode()
+    meta = environment(pyc)
+    os.environ["MAKE_REPORT_CACHE"] = child_env()["MAKE_REPORT_CACHE"]  # in-process runs too
     folder = make_workbooks(args.n)
     one = str(sorted(folder.glob("*.xlsx"))[0])
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         wall([CLI, one, "-o", f"{tmp}/x.docx", "--force"], 1)  # a first run fills the caches
-        results["cold_build_s"] = wall([CLI, one, "-o", f"{tmp}/x.docx", "--force"], args.repeat)
-    results["help_s"] = wall([CLI, "--help"], args.repeat)
-    results["check_s"] = wall([CLI, "check", one], args.repeat)
+        results["cold_build_s"], results["cold_build_cpu_s"] = wall_and_cpu(
+            [CLI, one, "-o", f"{tmp}/x.docx", "--force"], args.repeat)
+    results["help_s"], results["help_cpu_s"] = wall_and_cpu([CLI, "--help"], args.repeat)
+    results["check_s"], results["check_cpu_s"] = wall_and_cpu([CLI, "check", one], args.repeat)
     results["in_process_ms"] = in_process_ms(folder, min(args.n, 50), args.repeat)
     for jobs in (1, 2):
         runs = [batch(folder, jobs) for _ in range(max(1, args.repeat - 1))]
         results[f"batch_{args.n}_{jobs}jobs_s"] = statistics.median(r[0] for r in runs)
         results[f"peak_rss_{jobs}jobs_mb"] = max(r[1] for r in runs)
     results["peak_rss_mb"] = max(results["peak_rss_1jobs_mb"], results["peak_rss_2jobs_mb"])
-    report(results, args.n)
+    report(results, args.n, {**meta, "repeat": args.repeat})
 
 
-def report(results: dict[str, float], n: int) -> None:
+def report(results: dict[str, float], n: int, meta: dict[str, object]) -> None:
     print(f"{'measure':<24}{'value':>12}{'target':>12}")
     for key, value in results.items():
         target = TARGETS.get(key.replace(f"batch_{n}_", "batch_1000_") if n == 1000 else key)
         mark = "" if target is None else ("  ok" if value <= target else "  OVER")
         print(f"{key:<24}{value:>12.3f}{'' if target is None else f'{target:>12.3f}'}{mark}")
+    print(f"load average {meta['load_average_before']} before, {os.getloadavg()[0]:.2f} after; "
+          f"bytecode in place: {meta['pyc']}")
+    write_results("bench", {"n": n, **{k: round(v, 4) for k, v in results.items()}, **meta,
+                            "load_average_after": round(os.getloadavg()[0], 2)})
+
+
+def write_results(section: str, figures: dict[str, object]) -> None:
+    """bench/results.json: this script's section replaced, the other script's kept; figures
+    of older layouts (before the sections) dropped as stale."""
     path = HERE / "results.json"
     old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data = {"n": n, "cpus": os.cpu_count(), "python": sys.version.split()[0], **results,
-            "load_average_at_end": round(os.getloadavg()[0], 2)}
-    if "compare" in old:
-        data["compare"] = old["compare"]  # bench/compare.py's figures
+    data = {k: old[k] for k in ("bench", "compare") if isinstance(old.get(k), dict)}
+    if "compare" in data and "measured_at" not in data["compare"]:
+        del data["compare"]  # an older layout: its figures are stale
+    data[section] = figures
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

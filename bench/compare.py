@@ -1,7 +1,7 @@
 """make-report against the generic tool, side by side, in one run (issue 13, point 4).
 
     .venv/bin/pip install -e '.[bench]'     # docxtpl, only for this comparison
-    .venv/bin/python bench/compare.py [--repeat 7]
+    .venv/bin/python bench/compare.py [--repeat 7] [--batch-repeat 3]   # about 3 minutes
 
 Measures, as whole processes and as medians of ``--repeat`` runs interleaved so that both
 sides see the same machine load:
@@ -12,17 +12,19 @@ sides see the same machine load:
   against the pipeline over the same 20 workbooks in one process;
 * ``make-report --help`` and ``make-report check ONE.xlsx``.
 
-Prints the ratios and writes them under "compare" in bench/results.json. The workbooks are
-bench.py's synthetic ones. Before timing, the package's bytecode is compiled (as a wheel
-install does; PYTHONDONTWRITEBYTECODE would otherwise make every run compile the source) and
-one build warms make-report's prepared Word package (writers/docx_base.py), as any first
-run does. The machine's load shows in the absolute numbers: compare the ratios.
+Prints the ratios and writes them under "compare" in bench/results.json, with when they
+were measured, the load average before and after, and whether bytecode was in place. The
+workbooks are bench.py's synthetic ones. Every process runs as on an installed copy (see
+bench.py: bytecode compiled for the package and its dependencies, PYTHONDONTWRITEBYTECODE
+removed from the children's environment, a private cache folder) and one build first warms
+make-report's cache (the prepared Word package, the compiled narrative templates), as any
+first run does. The machine's load shows in the absolute numbers: compare the ratios, and
+the CPU times, which a busy machine disturbs less.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import resource
@@ -36,7 +38,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench import CLI, make_workbooks  # noqa: E402
+from bench import (  # noqa: E402
+    CLI,
+    child_env,
+    compile_bytecode,
+    environment,
+    make_workbooks,
+    write_results,
+)
 
 PIPELINE = str(HERE / "docxtpl_pipeline.py")
 TARGETS = {"single_ratio": 3.0, "batch20_ratio": 4.0, "cold_build_s": 0.2, "help_s": 0.15,
@@ -99,7 +108,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds, and CPU seconds (user + system) of the process and its children."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, check=False, env=child_env())
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
@@ -121,11 +130,12 @@ def medians(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7, help="runs per measurement (median)")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="runs of each single-file measurement (median; default 7)")
+    parser.add_argument("--batch-repeat", type=int, default=3,
+                        help="runs of each batch of 20 (median; default 3)")
     args = parser.parse_args()
-    import make_report
-
-    compileall.compile_dir(Path(make_report.__file__).parent, quiet=1)
+    meta = environment(compile_bytecode())
     workbooks = sorted(make_workbooks(20).glob("*.xlsx"))
     one = str(workbooks[0])
     spec, templates = spec_and_templates(HERE / ".cache" / "docxtpl")
@@ -152,7 +162,7 @@ def main() -> None:
                                 "--force"],
             "docxtpl": [py, PIPELINE, str(spec), str(templates), str(out_b),
                         *map(str, workbooks)],
-        }, max(3, args.repeat // 2))
+        }, max(1, args.batch_repeat))
     results = {
         "cold_build_s": single["make_report"][0], "docxtpl_single_s": single["docxtpl"][0],
         "single_ratio": single["docxtpl"][0] / single["make_report"][0],
@@ -169,8 +179,6 @@ def main() -> None:
         "batch20_1job_cpu_s": batch["make_report_1job"][1],
         "docxtpl_batch20_cpu_s": batch["docxtpl"][1],
         "batch20_cpu_ratio": batch["docxtpl"][1] / batch["make_report_1job"][1],
-        "repeat": args.repeat, "cpus": os.cpu_count(),
-        "load_average_at_end": round(os.getloadavg()[0], 2),
     }
     print(f"{'measure':<26}{'value':>10}{'target':>10}")
     for key, value in results.items():
@@ -181,10 +189,11 @@ def main() -> None:
             mark = "  ok" if ok else "  MISSED"
         shown = f"{value:>10.3f}" if isinstance(value, float) else f"{value:>10}"
         print(f"{key:<26}{shown}{'' if target is None else f'{target:>10.2f}'}{mark}")
-    path = HERE / "results.json"
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data["compare"] = {k: round(v, 4) if isinstance(v, float) else v for k, v in results.items()}
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"load average {meta['load_average_before']} before, {os.getloadavg()[0]:.2f} after; "
+          f"bytecode in place: {meta['pyc']}")
+    write_results("compare", {**{k: round(v, 4) for k, v in results.items()}, **meta,
+                              "repeat": args.repeat, "batch_repeat": args.batch_repeat,
+                              "load_average_after": round(os.getloadavg()[0], 2)})
 
 
 if __name__ == "__main__":

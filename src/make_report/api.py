@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,13 @@ from make_report.checks.verdict import CONSISTENT, Verdicts, finding_status, ver
 from make_report.core.errors import InputError, MakeReportError
 from make_report.core.findings import Finding, Findings, Location
 from make_report.core.model import Report
+from make_report.core.record import record
 from make_report.formats import UnknownFormat, format_for_year, get_format
 from make_report.readers.xlsx import ReadResult, read_workbook
 from make_report.rules import finding
 
 
-@dataclass
+@record(frozen=False)
 class CheckResult:
     report: Report
     findings: Findings
@@ -249,7 +250,7 @@ def _narrative_texts(report: Report) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass
+@record(frozen=False)
 class BuildResult:
     check: CheckResult
     outputs: list[Path]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from make_report.core.findings import Location
 from make_report.core.layout import NARRATIVE_FIRST_ROW, workbook_layout
 from make_report.core.model import Report
+from make_report.core.record import record
 from make_report.core.spec import Section
 
 SENTENCE = re.compile(r"[^。！？!?;；]+[。！？!?;；]*")
@@ -17,7 +17,7 @@ EXCERPT = 16
 """Characters of context either side when a message quotes a sentence."""
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     key: str
     """``narrative.{section}.{i}.{j}``, ``lead`` or ``contact``: the cell map's key."""

@@ -8,17 +8,17 @@ and the sample size below which nothing is judged are data of the catalogue
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from make_report.core.findings import Finding, Location, place
 from make_report.core.model import Report, Value, is_number
+from make_report.core.record import record
 from make_report.core.spec import Ratio
 from make_report.rules import finding
 from make_report.rules.families import content as data
 
 
-@dataclass(frozen=True)
+@record
 class RatioValue:
     ratio: Ratio
     numerator: Value

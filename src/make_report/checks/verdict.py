@@ -9,10 +9,10 @@ touching a cell that was not read leaves it undecided (无法判断), never 成�
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from make_report.core.findings import Finding, Findings
 from make_report.core.model import Report
+from make_report.core.record import record
 from make_report.core.safe import visible
 
 HOLDS, FAILS, UNKNOWN = "成立", "不成立", "无法判断"
@@ -21,7 +21,7 @@ JUDGED = frozenset("ANRTY")
 """Letters of the rule families that judge the report's numbers (sums, values, text, years)."""
 
 
-@dataclass(frozen=True)
+@record
 class Verdicts:
     rules: dict[str, str]
     """Rule id -> 成立 / 不成立 / 无法判断, in catalogue order of first appearance."""

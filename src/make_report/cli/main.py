@@ -15,6 +15,9 @@ from typing import Annotated
 
 import typer
 
+from make_report.cli import commands
+from make_report.cli.commands import incomplete_sentence
+
 app = typer.Typer(
     help="政府信息公开工作年度报告:标准工作簿 → 官方格式 Word 文档。\n\n"
          "常用:make-report 工作簿.xlsx  (生成报告);make-report check 工作簿.xlsx  (只检查)",
@@ -82,25 +85,7 @@ def check(
     docx_template: DocxTemplateOpt = None,
 ) -> None:
     """检查工作簿(或已发布的报告)中的数字和勾稽关系,不生成报告。"""
-    from make_report import api
-
-    result = api.check(workbook, format_id, previous, docx_template)
-    if as_json:
-        _json(result.as_dict())
-    else:
-        from make_report.cli.console import print_findings, print_ratios
-
-        print_findings(result.findings, workbook.name, result.verdict if result.published else "")
-        print_ratios(result.ratios)
-    if result.exit_code == 2:
-        _say(incomplete_sentence(workbook.name, result.incomplete, "无法完成检查"))
-    raise typer.Exit(result.exit_code)
-
-
-def incomplete_sentence(name: str, findings: list, lead: str) -> str:
-    """What stops a pass: each table not completely read, in one sentence."""
-    parts = ";".join(f.message for f in findings)
-    return f"{lead}:{name} {parts}。表格读不全时不能判定报告一致。"
+    raise typer.Exit(commands.check(workbook, as_json, previous, format_id, docx_template))
 
 
 @app.command()
@@ -137,22 +122,8 @@ def build(
         "--unsealed", help="不加盖印章:落款按 GB/T 9704 7.3.5.2 排列(默认按加盖印章居中)")] = False,
 ) -> None:
     """生成 Word 报告(默认命令:make-report 工作簿.xlsx)。"""
-    from make_report import api
-    from make_report.cli.console import print_findings
-
-    result = api.build(workbook, output, force=force, templates=templates,
-                       reference_docx=reference_docx, format_id=format_id, html=html, pdf=pdf,
-                       previous=previous, docx_template=docx_template, sealed=not unsealed)
-    shown = [f for f in result.check.findings if f.severity != "info"]
-    if shown or not result.written:
-        print_findings(result.check.findings, workbook.name)
-    for backup in result.backups:
-        _say(f"原有的同名报告在生成后被编辑过(或不是本工具生成的),已先另存为:{backup}")
-    for path in result.outputs:
-        _say(f"已生成:{path}")
-    if not result.written:
-        _say("因有错误,未生成报告(改正后重试,或加 --force 强制生成)。")
-    raise typer.Exit(0 if result.check.valid else 1)
+    raise typer.Exit(commands.build(workbook, output, force, templates, reference_docx, html,
+                                    pdf, previous, format_id, docx_template, unsealed))
 
 
 @app.command()

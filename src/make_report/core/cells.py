@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from make_report.core.model import Value
+from make_report.core.record import record
 from make_report.core.spec import Field
 
 ZERO_WORDS = {"无", "没有", "-", "—", "--", "/", "\\", "空", "0件", "nil", "none", "n/a"}
@@ -21,7 +21,7 @@ MAX_COUNT = 10**9
 MAX_DECIMALS = 4
 
 
-@dataclass(frozen=True)
+@record
 class Parsed:
     value: Value
     severity: str | None = None  # None: clean; "info", "warning", "error"

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from make_report.core.record import record
+
 Severity = Literal["error", "warning", "info"]
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -24,7 +26,7 @@ class Location:
         return f"{self.sheet}!{self.cell}"
 
 
-@dataclass
+@record(frozen=False)
 class Finding:
     rule: str
     severity: Severity
@@ -74,7 +76,7 @@ def place(fields: Iterable[str], cells: Mapping[str, Location] | None, labels: s
     return f"{sheet}!{addr} {labels}", sheet, tuple(loc.cell for loc in locs)
 
 
-@dataclass
+@record(frozen=False)
 class Findings:
     """All findings of one input, in the order they were found."""
 

@@ -6,15 +6,15 @@ merges (table 三's stacked row labels, table 四's grouped headers) are worked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from make_report.core.record import record
 from make_report.core.spec import BlockTable, GridTable, Header, Table
 
 CellRole = Literal["corner", "header", "label", "data"]
 
 
-@dataclass(frozen=True)
+@record
 class GridCell:
     row: int  # 0-based within the table
     col: int
@@ -25,7 +25,7 @@ class GridCell:
     field: str | None = None  # interchange key of a data cell
 
 
-@dataclass(frozen=True)
+@record
 class Grid:
     cells: tuple[GridCell, ...]
     n_rows: int

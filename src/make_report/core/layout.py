@@ -6,10 +6,10 @@ never disagree about a cell. Nothing here touches openpyxl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from make_report.core.grid import Grid, table_grid
+from make_report.core.record import record
 from make_report.core.spec import Format, Section
 
 META_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -72,7 +72,7 @@ def coord(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
-@dataclass(frozen=True)
+@record
 class Check:
     """A live check cell: shows ✓ or ✗ and the expected value."""
 
@@ -81,7 +81,7 @@ class Check:
     formula: str
 
 
-@dataclass(frozen=True)
+@record
 class TableSheet:
     name: str
     section: Section
@@ -102,7 +102,7 @@ class TableSheet:
         return self.grid.n_cols
 
 
-@dataclass(frozen=True)
+@record
 class WorkbookLayout:
     format: Format
     meta_cells: dict[str, str]

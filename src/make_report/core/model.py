@@ -7,15 +7,16 @@ interchange field keys of the format, so every reader and writer shares one addr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
+from make_report.core.record import record
 from make_report.core.spec import REPORT_TITLE, Format
 
 Value = int | Decimal
 
 
-@dataclass
+@record(frozen=False)
 class Entry:
     """A second-level heading (or none) with the paragraphs under it."""
 
@@ -23,7 +24,7 @@ class Entry:
     paragraphs: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     format: Format
     agency: str

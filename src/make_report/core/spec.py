@@ -7,9 +7,10 @@ so a new row or a new format is a change to ``formats/`` only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
+
+from make_report.core.record import record
 
 REPORT_TITLE = "政府信息公开工作年度报告"
 """What every report is called, after its agency and year (合作市2023年政府信息公开工作年度报告)."""
@@ -18,14 +19,14 @@ Kind = Literal["count", "amount", "signed"]
 """count: whole number >= 0; amount: Decimal >= 0 (万元); signed: whole number, may be < 0."""
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     key: str
     label: str
     kind: Kind = "count"
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     key: str
     path: tuple[str, ...]
@@ -36,7 +37,7 @@ class Row:
         return self.path[-1] if self.path else ""
 
 
-@dataclass(frozen=True)
+@record
 class Header:
     """A node of a column-header tree; leaves are data columns (``key`` set)."""
 
@@ -54,7 +55,7 @@ class Header:
         return 1 + max((c.depth() for c in self.children), default=0)
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """One data cell of the report, addressed by its interchange key."""
 
@@ -76,7 +77,7 @@ class Field:
         return int(self.column) if self.column is not None and self.column.isdigit() else self.column
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """A sub-table of table 二, headed by the article of the regulation it reports on."""
 
@@ -86,7 +87,7 @@ class Block:
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
+@record
 class BlockTable:
     """Table 二: stacked blocks, each with its own column labels."""
 
@@ -114,7 +115,7 @@ class BlockTable:
         return tuple(out)
 
 
-@dataclass(frozen=True)
+@record
 class GridTable:
     """Tables 三 and 四: a column-header tree over rows with (possibly nested) labels.
 
@@ -180,7 +181,7 @@ class GridTable:
 Table = BlockTable | GridTable
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     key: str
     number: str  # 一
@@ -202,7 +203,7 @@ class Section:
         return f"{self.number}、{self.heading}"
 
 
-@dataclass(frozen=True)
+@record
 class Equation:
     """A sum rule: for every row (or column) of a table, sum(left) == sum(right).
 
@@ -219,7 +220,7 @@ class Equation:
     description: str
 
 
-@dataclass(frozen=True)
+@record
 class Carry:
     """This year's ``target`` = last year's ``previous`` + this year's ``plus`` − ``minus``."""
 
@@ -234,7 +235,7 @@ class Carry:
         return not self.plus and not self.minus
 
 
-@dataclass(frozen=True)
+@record
 class YearRule:
     """A rule across two consecutive years' reports: one ``Carry`` per cell it checks.
 
@@ -246,7 +247,7 @@ class YearRule:
     carries: tuple[Carry, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     """What a narrative sentence may state (T1) and the table cells it must equal in sum."""
 
@@ -260,7 +261,7 @@ class Claim:
         return re.compile(self.pattern)
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     """A key figure of the summary workbook: the sum of some fields, under a column title."""
 
@@ -268,7 +269,7 @@ class Figure:
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Ratio:
     """A key ratio a reviewer looks at: the sum of some fields over the sum of others."""
 
@@ -279,7 +280,7 @@ class Ratio:
     """Shown as a column of the summary workbook."""
 
 
-@dataclass(frozen=True)
+@record
 class Format:
     id: str
     name: str

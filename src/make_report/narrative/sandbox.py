@@ -14,9 +14,11 @@ import functools
 import itertools
 import math
 import re
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, UndefinedError, nodes
@@ -378,8 +380,103 @@ def _call(name: str, args: list[nodes.Expr], lineno: int) -> nodes.Call:
 
 
 def compile_template(source: str) -> object:
-    """The sandbox's template of ``source``, counted (see ``_Counted``); cached."""
-    template = ENV.from_string(_Counted().visit(ENV.parse(source)))
+    """The sandbox's template of ``source``, counted (see ``_Counted``); cached in memory,
+    and its compiled code on disk (``make_report.cache``), so that the same text is parsed
+    and compiled once, not on every run."""
+    code = _cached_code(source)
+    if code is None:
+        code = ENV.compile(_Counted().visit(ENV.parse(source)))
+        _store_code(source, code)
+    template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None), None)
     if len(COMPILED) < 512:
         COMPILED[source] = template
     return template
+
+
+# ----------------------------------------------- compiled templates kept on disk
+CODE_FORMAT = 1
+"""Bump when the layout of a cached template changes."""
+MAX_CACHED = 4096
+"""Compiled templates kept on disk (a few KB each): the packaged ones and the cells seen."""
+_CODE: dict[str, object] = {}
+"""This process's cache key, folder and count of files stored there."""
+
+
+def _code_key() -> str:
+    """A hash of everything the compiled code of a template depends on: this module (the
+    environment's options, the counting rewrite), Jinja's and Python's versions."""
+    if "key" not in _CODE:
+        import hashlib
+        import sys
+
+        import jinja2
+
+        from make_report import __version__
+
+        digest = hashlib.sha256(f"{CODE_FORMAT}|{__version__}|{sys.version}|"
+                                f"{sys.implementation.cache_tag}|{jinja2.__version__}|".encode())
+        try:
+            digest.update(Path(__file__).read_bytes())
+        except OSError:
+            digest.update(str(id(ENV)).encode())  # no source to key on: never reused
+        _CODE["key"] = digest.hexdigest()[:32]
+    return _CODE["key"]  # type: ignore[return-value]
+
+
+def _code_file(source: str) -> Path | None:
+    import hashlib
+
+    from make_report.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    name = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+    return folder / f"narrative-{_code_key()}" / f"{name[:40]}.bin"
+
+
+def _cached_code(source: str) -> types.CodeType | None:
+    """The compiled code of ``source`` from the disk cache, if it is there, ours and intact."""
+    import marshal
+
+    from make_report import cache
+
+    path = _code_file(source)
+    found = None if path is None else cache.read(path, _code_key())
+    if found is None or found[0].get("source") != path.stem:  # type: ignore[union-attr]
+        return None
+    try:
+        code = marshal.loads(found[1])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, types.CodeType) else None
+
+
+def _store_code(source: str, code: types.CodeType) -> None:
+    import marshal
+
+    from make_report import cache
+
+    path = _code_file(source)
+    if path is None:
+        return
+    if "stored" not in _CODE:
+        _CODE["stored"] = _prepare(path.parent)
+    if _CODE["stored"] >= MAX_CACHED:  # type: ignore[operator]
+        return
+    if cache.write(path, _code_key(), marshal.dumps(code), source=path.stem):
+        _CODE["stored"] += 1  # type: ignore[operator]
+
+
+def _prepare(folder: Path) -> int:
+    """Files already in this key's folder; the folders of other keys (other versions of
+    the code) removed."""
+    import shutil
+
+    try:
+        for old in folder.parent.glob("narrative-*"):
+            if old != folder and old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+        return sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
+    except OSError:
+        return MAX_CACHED

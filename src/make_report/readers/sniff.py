@@ -11,10 +11,10 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from make_report.core.errors import InputError, read_error
+from make_report.core.record import record
 from make_report.readers.xmlscan import (
     MAX_CELLS,
     MAX_COLS,
@@ -124,7 +124,7 @@ def _check_not_open(path: Path) -> None:
                 f"如果已经关闭,请删除锁定文件“{lock.name}”。")
 
 
-@dataclass(frozen=True)
+@record
 class Package:
     """A kind of zip package (a workbook, a Word document) and the words for it."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from make_report.core.layout import (
     workbook_layout,
 )
 from make_report.core.model import Entry, Report, zero_values
+from make_report.core.record import record
 from make_report.core.safe import cleaned
 from make_report.core.spec import Format
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
@@ -34,7 +35,7 @@ from make_report.readers.sniff import sniff_workbook
 from make_report.rules import finding
 
 
-@dataclass
+@record(frozen=False)
 class ReadResult:
     report: Report
     findings: Findings

@@ -12,8 +12,10 @@ import functools
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from xml.parsers import expat
+
+from make_report.core.record import record
 
 MAX_CELLS = 200_000
 """Cells (and merged cells) in the whole workbook; a standard one has a few thousand."""
@@ -50,7 +52,7 @@ class Refused(Exception):
         self.kind, self.part, self.sheet, self.ref = kind, part, sheet, ref
 
 
-@dataclass
+@record(frozen=False)
 class _State:
     sheets: dict[str, str] = field(default_factory=dict)
     """Sheet name by r:id, from workbook.xml."""

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from make_report.core.findings import Finding, Severity
+from make_report.core.record import record
 from make_report.rules import families
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     id: str
     severity: Severity

@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import os
 import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from make_report import cache
+from make_report.core.record import record
 from make_report.writers.ooxml import W, xml_safe
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 """python-docx's parser settings, so a part reads (and serializes) as it would there."""
 
 
-@dataclass(frozen=True)
+@record
 class Base:
     members: tuple[tuple[str, bytes], ...]
     """The package's zip members in the order python-docx writes them."""
@@ -242,42 +241,18 @@ def cache_key() -> str:
     return digest.hexdigest()[:32]
 
 
-def cache_dir() -> Path | None:
-    """The user's own cache folder for make-report, or None if there is no safe one."""
-    if env := os.environ.get("MAKE_REPORT_CACHE"):
-        return None if env == "off" else Path(env)
-    if os.name == "nt":
-        root = os.environ.get("LOCALAPPDATA")
-    else:
-        root = os.environ.get("XDG_CACHE_HOME") or (
-            str(Path.home() / ".cache") if "HOME" in os.environ else None)
-    return Path(root) / "make-report" if root else None
-
-
-def _private(path: Path) -> bool:
-    """Ours alone: owned by this user, writable by no one else (POSIX; on Windows the
-    profile folder is the user's own)."""
-    if os.name == "nt":
-        return True
-    info = path.lstat()
-    return info.st_uid == os.geteuid() and not info.st_mode & 0o022 and not path.is_symlink()
-
-
 def _cache_file(key: str) -> Path | None:
-    folder = cache_dir()
+    folder = cache.cache_dir()
     return None if folder is None else folder / f"docx-base-{key}.bin"
 
 
 def _load(key: str) -> Base | None:
     path = _cache_file(key)
+    found = None if path is None else cache.read(path, key)
+    if found is None:
+        return None
+    header, data = found
     try:
-        if path is None or not path.is_file() or not (_private(path.parent) and _private(path)):
-            return None
-        with path.open("rb") as f:
-            header = json.loads(f.readline(1 << 16))
-            data = f.read(10 * 1024 * 1024)
-        if header.get("key") != key or header.get("sha256") != hashlib.sha256(data).hexdigest():
-            return None
         members = _members(data)
         names = [name for name, _ in members]
         styles = header["styles"]
@@ -293,33 +268,14 @@ def _store(key: str, base: Base) -> None:
     path = _cache_file(key)
     if path is None:
         return
-    import tempfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, blob in base.members:
             zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), blob)
-    data = buffer.getvalue()
-    header = json.dumps({"key": key, "sha256": hashlib.sha256(data).hexdigest(),
-                         "styles": base.styles}, ensure_ascii=True).encode() + b"\n"
-    tmp = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(path.parent):
-            return
-        fd, tmp = tempfile.mkstemp(prefix=".docx-base.", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(header + data)
-        os.replace(tmp, path)
-        tmp = None
+    if cache.write(path, key, buffer.getvalue(), styles=base.styles):
         for old in path.parent.glob("docx-base-*.bin"):  # made by other versions
             if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+                try:
+                    old.unlink(missing_ok=True)
+                except OSError:
+                    pass

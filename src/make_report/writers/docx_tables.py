@@ -7,13 +7,13 @@ once as OOXML (never ``table.cell(r, c)``, which rescans the table on every call
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from make_report.core.grid import Grid, GridCell, table_grid
 from make_report.core.model import Report, format_value
+from make_report.core.record import record
 from make_report.core.spec import BlockTable, Table
 from make_report.writers import ooxml, ooxml_table
 from make_report.writers.ooxml import W, qn
@@ -31,7 +31,7 @@ KEEP_TOGETHER_ROWS = 20
 """Tables this short (二, 四) are kept on one page rather than split after a row or two."""
 
 
-@dataclass(frozen=True)
+@record
 class TableLayout:
     widths: tuple[int, ...]  # twips per grid column
     style: str

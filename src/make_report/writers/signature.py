@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from dataclasses import dataclass
+
+from make_report.core.record import record
 
 SEALED_DATE_RIGHT = 4
 UNSEALED_NAME_RIGHT = 2
@@ -34,7 +35,7 @@ def text_width(text: str) -> float:
     return sum(1.0 if w else 0.5 for w in wide) + AUTO_SPACE * changes
 
 
-@dataclass(frozen=True)
+@record
 class Signature:
     agency_right: float
     """Characters between the agency name and the right edge of the type area."""
