@@ -8,14 +8,14 @@ from __future__ import annotations
 import pytest
 
 from importer_refs import REFS as ALL_REFS
-from importer_refs import expected_cells, hand_read_data, overview, reference
+from importer_refs import expected_cells, hand_read_data, overview, reference, same
 from make_report import api
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS, get_format
 from make_report.importer import import_report
 from make_report.importer.split import MAX_STEPS, TooMany, splits
 from make_report.importer.tables import grid_table
-from published import published_text, run_together
+from published import UNDECIDABLE, published_text, run_together
 
 A1 = [((6,), (0, 1, 2, 3, 4, 5))]
 R1 = [((4,), (0, 1, 2, 3)), ((9,), (5, 6, 7, 8)), ((14,), (10, 11, 12, 13))]
@@ -214,3 +214,42 @@ def test_a_narrative_that_agrees_with_no_reading_decides_nothing(tmp_path):
                     encoding="utf-8")
     result = import_report(path)
     assert "active_disclosure.normative_documents.issued" not in result.report.values
+
+
+def _run_together_01(tmp_path):
+    _data, fmt, expected, rows = hand_read("more/01_huaian_shi_2024.txt", None)
+    says = overview(reference("more/01_huaian_shi_2024.txt"))
+    return expected, run_together(expected, fmt, "淮安市人民政府", 2024, rows=rows,
+                                  says=says).split("\n")
+
+
+@pytest.mark.parametrize("label", ["一、本年新收政府信息公开申请数量", "（七）总计"])
+def test_a_run_wrapped_onto_the_next_line_is_read_whole_wherever_it_breaks(tmp_path, label):
+    """Issue 12 point 2, rows split over several lines: a page that wraps a long row of
+    run-together digits (``…3001530`` / ``06143119``) at any digit; the bare digits are the
+    rest of the row only where the run cannot be the row without them."""
+    expected, lines = _run_together_01(tmp_path)
+    at = next(i for i, x in enumerate(lines) if x.startswith(label))
+    digits = lines[at][len(label):]
+    undecidable = UNDECIDABLE[("more/01_huaian_shi_2024.txt", "run together")]
+    for cut in range(1, len(digits)):
+        path = tmp_path / f"{cut}.txt"
+        path.write_text("\n".join([*lines[:at], label + digits[:cut], digits[cut:], *lines[at + 1:]]), encoding="utf-8")
+        got = {**(r := import_report(path)).report.values, **r.extra}
+        assert {k: got.get(k) for k, v in expected.items() if v is not None
+                and k not in undecidable and not same(v, got.get(k))} == {}, digits[:cut]
+
+
+def test_bare_digits_that_may_be_the_rest_of_a_row_or_the_next_row_are_not_guessed(tmp_path):
+    """``规章1011`` then a line ``22``: 1011 can be the row (1 0 11, 10 1 1) and so can
+    101122; whether the page wrapped there is unknown, so neither is read."""
+    _expected, lines = _run_together_01(tmp_path)
+    at = next(i for i, x in enumerate(lines) if x.startswith("规章"))
+    path = tmp_path / "报告.txt"
+    path.write_text("\n".join([*lines[:at + 1], "22", *lines[at + 1:]]), encoding="utf-8")
+    result = import_report(path)
+    assert not any(k.startswith("active_disclosure.regulations.") for k in result.report.values)
+    assert any(f.rule == "I1" and "既可能是这一行折行的部分" in f.message and "22" in f.message
+               for f in result.findings)
+    assert result.report.values["active_disclosure.licensing"] == 447228
+    assert api.check(path).exit_code == 2

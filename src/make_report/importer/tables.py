@@ -79,7 +79,7 @@ def grid_table(fmt: Format, key: str) -> GridTable:
 def read_rows(out: Collector, table: str, tokens: Sequence[Token],
               specs: Sequence[RowSpec]) -> Walk:
     """Tables 二 and 三: walk the official rows, keep each cell, report what drifted."""
-    result = walk(tokens, specs)
+    result = walk(tokens, specs, _fits(table))
     kinds = {f.key: f.kind for fmt in FORMATS.values() for f in fmt.fields}
     for spec, cells, own in result.placed:
         drifted = own is not None and own != norm(spec.label)
@@ -94,6 +94,11 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
         out.note("I1", f"{out.where(table)} “{spec.label}”一行只找到 {len(cells)} 个数"
                  f"({found}),应有 {spec.width} 个,无法确定各自所在的列,该行未读取",
                  table, spec.keys)
+    for spec, cells in result.wrapped:
+        found = "”“".join(t.text for t in cells)
+        out.note("I1", f"{out.where(table)} “{spec.label}”一行的数字连在一起,其后另起一行的"
+                 f"数字(“{found}”)既可能是这一行折行的部分,也可能是下一行(其标签不在此处),"
+                 "无法确定,未读取", table, spec.keys)
     for spec in result.missing:
         out.note("I1", f"{out.where(table)} 未找到“{spec.label}”一行的数字,该行未读取",
                  table, spec.keys)
@@ -106,6 +111,20 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
     if result.runs:
         read_runs(out, table, result.runs)
     return result
+
+
+def _fits(table: str) -> Callable[[RowSpec, str], bool]:
+    """Whether a digit string can be a row's cells run together under its own sum rules."""
+    lines = table_lines(table)
+
+    def fits(spec: RowSpec, text: str) -> bool:
+        inside = [(left, right) for _, left, right in lines
+                  if set(left) | set(right) <= set(spec.keys)]
+        try:
+            return bool(splits([text], spec.width, row_lines(inside, spec.keys)))
+        except TooMany:
+            return True
+    return fits
 
 
 WHOLE_ROW = "*"

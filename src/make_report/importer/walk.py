@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,6 +62,9 @@ class Walk:
     leftover: list[Token] = field(default_factory=list)
     runs: list[tuple[RowSpec, list[Token], str | None]] = field(default_factory=list)
     """Rows whose cells are run together in digit strings, to be cut by ``split``."""
+    wrapped: list[tuple[RowSpec, list[Token]]] = field(default_factory=list)
+    """Rows whose run of digits is followed by a line of bare digits that may be the rest
+    of it (the page wrapped the row) or the next row (its label moved): left unread."""
 
 
 def tokenize(lines: Sequence[Line], first: int = 0) -> list[Token]:
@@ -154,7 +157,12 @@ def groups(tokens: Sequence[Token]) -> Iterator[tuple[str, list[Token]]]:
     yield "".join(labels), values
 
 
-def walk(tokens: Sequence[Token], rows: Sequence[RowSpec]) -> Walk:
+Fits = Callable[[RowSpec, str], bool]
+"""Whether a string of digits can be the row's cells run together (some cut satisfies the
+row's own sum rules); True when unsure."""
+
+
+def walk(tokens: Sequence[Token], rows: Sequence[RowSpec], fits: Fits | None = None) -> Walk:
     out = Walk()
     i = 0
     for pending, values in groups(tokens):
@@ -163,13 +171,17 @@ def walk(tokens: Sequence[Token], rows: Sequence[RowSpec]) -> Walk:
             j, own = locate(rows, i, pending)
             out.missing.extend(rows[i:j])
             i = j
-        i = _fill(out, rows, i, values, own)
+        i = _fill(out, rows, i, values, own, fits)
     out.missing.extend(rows[i:])
     return out
 
 
+MAX_WRAPPED = 3
+"""Lines of bare digits a run of a row's cells may continue on (a long row wrapped)."""
+
+
 def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
-          own: str | None) -> int:
+          own: str | None, fits: Fits | None = None) -> int:
     """Numbers after one label: the labelled row first, further full rows in order."""
     pos = 0
     while pos < len(values):
@@ -178,9 +190,22 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
             break
         row = rows[i]
         run = _run(values[pos:], row.width)
-        if run:
+        more, doubt = _continued(values[pos:], row, fits) if run or (
+            row.width >= 2 and is_run(values[pos]) and values[pos].glued) else ([], False)
+        if run or more or doubt:
+            if doubt:  # the next line may be the rest of this row or the next row
+                taken = values[pos:pos + 2 + len(more)]
+                out.wrapped.append((row, taken))
+                pos += len(taken)
+                own = None
+                i += 1
+                continue
+            if more:
+                run = [Token("value", "".join(t.text for t in [values[pos], *more]),
+                             values[pos].line, glued=True)]
+                pos += len(more)
             out.runs.append((row, run, own))
-            pos += len(run)
+            pos += 1
             own = None
             i += 1
             continue
@@ -199,6 +224,28 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
         own = None
         i += 1
     return i
+
+
+def _continued(values: Sequence[Token], row: RowSpec,
+               fits: Fits | None) -> tuple[list[Token], bool]:
+    """The bare lines of digits after a run glued to its label that are the rest of the
+    row, and whether that is in doubt. A line is taken when the run so far cannot be the
+    row by itself and the run with it can; when both could be, whether the row wrapped
+    there is unknown (doubt: the row and that line are left unread)."""
+    first = values[0]
+    if fits is None or not first.glued:
+        return [], False
+    text, taken = first.text, []
+    for token in values[1:1 + MAX_WRAPPED]:
+        if not is_run(token) or token.glued or token.line <= (taken or [first])[-1].line:
+            break
+        if not fits(row, text + token.text):
+            break
+        if fits(row, text):
+            return taken, True
+        text += token.text
+        taken.append(token)
+    return taken, False
 
 
 def is_run(token: Token) -> bool:
