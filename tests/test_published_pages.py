@@ -114,3 +114,41 @@ def test_every_hand_read_number_in_every_layout(tmp_path, name, data_file, layou
     assert set(undecided) <= named
     if undecided:
         assert api.check(source).exit_code == 2
+
+
+def _page_and_rows(seed: int = 3):
+    import re
+
+    report = consistent_report(FORMATS["2021"], seed=seed, agency="某县人民政府")
+    page = word_html(report, "utf-8").decode("utf-8")
+    rows = re.findall(r"<tr>.*?</tr>", page, flags=re.S)
+    return report, page, rows, lambda row: re.findall(r"<td.*?</td>", row, flags=re.S)
+
+
+def _damaged_pages():
+    _report, page, rows, tds = _page_and_rows()
+    row3 = next(r for r in rows if "重复申请" in r)
+    row4 = next(r for r in rows if len(tds(r)) == 15)
+    c3, c4 = tds(row3), tds(row4)
+    return {
+        "a cell too many in a row of table 三": page.replace(row3, row3.replace(c3[3], c3[3] * 2, 1)),
+        "a cell lost in a row of table 三": page.replace(row3, row3.replace(c3[3], "", 1)),
+        "two cells merged by colspan": page.replace(row3, row3.replace(
+            c3[2] + c3[3], c3[2].replace("<td ", "<td colspan=2 ", 1), 1)),
+        "a cell lost in table 四": page.replace(row4, row4.replace(c4[7], "", 1)),
+        "table 四's row twice": page.replace(row4, row4 + row4),
+        "a row of table 三 lost": page.replace(row3, ""),
+    }
+
+
+@pytest.mark.parametrize("case", list(_damaged_pages()))
+def test_a_damaged_word_table_is_never_a_pass_and_never_shifts_a_number(tmp_path, case):
+    """A table row of a Word/HTML page keeps its cells: a surplus cell is not pushed into the
+    next row (it used to shift every row after it); the row is left unread instead."""
+    report = _page_and_rows()[0]
+    path = tmp_path / "报告.html"
+    path.write_text(_damaged_pages()[case], encoding="utf-8")
+    result = import_report(path)
+    assert {k: v for k, v in result.report.values.items() if v != report.values[k]} == {}
+    checked = api.check(path)
+    assert checked.exit_code == 2 and checked.verdict != "一致"

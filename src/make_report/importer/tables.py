@@ -94,6 +94,11 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
         out.note("I1", f"{out.where(table)} “{spec.label}”一行只找到 {len(cells)} 个数"
                  f"({found}),应有 {spec.width} 个,无法确定各自所在的列,该行未读取",
                  table, spec.keys)
+    for spec, cells in result.crowded:
+        found = "、".join(t.text or "空白" for t in cells)
+        out.note("I1", f"{out.where(table)} “{spec.label}”一行有 {len(cells)} 格({found}),"
+                 f"多于应有的 {spec.width} 格,无法确定哪一格是多出的,该行未读取",
+                 table, spec.keys)
     for spec, cells in result.wrapped:
         found = "”“".join(t.text for t in cells)
         out.note("I1", f"{out.where(table)} “{spec.label}”一行的数字连在一起,其后另起一行的"

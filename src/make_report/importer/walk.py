@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from make_report.importer.source import Line
@@ -36,6 +36,8 @@ class Token:
     line: int
     glued: bool = False
     """Digits written right after a label (``规章000``): the row's cells run together."""
+    grid: bool = False
+    """A cell of a real (Word/HTML) table row: its row's cells never run into the next row."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Walk:
     leftover: list[Token] = field(default_factory=list)
     runs: list[tuple[RowSpec, list[Token], str | None]] = field(default_factory=list)
     """Rows whose cells are run together in digit strings, to be cut by ``split``."""
+    crowded: list[tuple[RowSpec, list[Token]]] = field(default_factory=list)
+    """Table rows (Word/HTML) with more numbers than the row has cells: left unread."""
     wrapped: list[tuple[RowSpec, list[Token]]] = field(default_factory=list)
     """Rows whose run of digits is followed by a line of bare digits that may be the rest
     of it (the page wrapped the row) or the next row (its label moved): left unread."""
@@ -74,7 +78,9 @@ def tokenize(lines: Sequence[Line], first: int = 0) -> list[Token]:
     for n, line in enumerate(lines, start=first):
         if grid and line.kind != "grid":
             continue
-        out.extend(_text_tokens(line.cells[0], n) if line.kind == "text" else _row_tokens(line, n))
+        out.extend(_text_tokens(line.cells[0], n) if line.kind == "text" else
+                   [replace(t, grid=True) for t in _row_tokens(line, n)] if line.kind == "grid"
+                   else _row_tokens(line, n))
     return out
 
 
@@ -210,6 +216,8 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
             i += 1
             continue
         chunk = values[pos : pos + row.width]
+        if chunk and chunk[0].grid:  # a table row's cells stay in their row
+            chunk = [t for t in chunk if t.line == chunk[0].line]
         if pos and all(t.kind == "blank" for t in chunk):
             out.leftover.extend(chunk)  # empty cells after a row, not a row of their own
             pos += len(chunk)
@@ -218,9 +226,15 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
         if len(chunk) < row.width:
             out.short.append((row, chunk))
         else:
-            out.placed.append((row, chunk, own))
-            if own is None:
-                out.unlabelled.append(row)
+            extra = [t for t in values[pos:] if t.grid and t.line == chunk[-1].line]
+            pos += len(extra)
+            if any(t.kind == "value" for t in extra):
+                # more numbers in the table row than it has cells: which is extra is unknown
+                out.crowded.append((row, chunk + extra))
+            else:
+                out.placed.append((row, chunk, own))
+                if own is None:
+                    out.unlabelled.append(row)
         own = None
         i += 1
     return i
