@@ -162,6 +162,26 @@ def test_table_three_keeps_its_top_block_and_each_group_together(fmt):
 
 
 @ALL
+def test_the_paragraph_before_each_table_stays_whole_with_it(fmt):
+    """In Word's terms (ECMA-376 17.3.1.14-15): the sentence before a table keeps with
+    the table (keepNext) and is not split (keepLines, else keepNext binds only its last
+    line); the heading before it keeps with it through its style."""
+    doc = built(sample(fmt))
+    body = doc.element.body
+    tables = body.findall(qn("w:tbl"))
+    assert len(tables) == len(fmt.tables)
+    for tbl in tables:
+        before = tbl.getprevious()
+        ppr = before.find(qn("w:pPr"))
+        assert ppr.find(qn("w:keepNext")) is not None
+        assert ppr.find(qn("w:keepLines")) is not None
+        style_id = before.getprevious().find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val"))
+        style = next(s for s in doc.styles if s.style_id == style_id)
+        if style.name.endswith("标题"):
+            assert style.paragraph_format.keep_with_next, style.name
+
+
+@ALL
 def test_tables_fit_the_type_area_with_borders(fmt):
     for word in built(sample(fmt)).tables:
         tbl_pr = word._tbl.tblPr
@@ -256,6 +276,9 @@ def test_builtin_title_and_headings_are_the_official_ones(builtin, named, font, 
         level = s.element.pPr.find(qn("w:outlineLvl"))
         assert (level.get(qn("w:val")) if level is not None else None) == outline
     assert base.font.size.pt == (22 if builtin == "Title" else 16)
+    if builtin != "Title":  # 三号, two characters in (GB/T 9704 7.3.3)
+        assert style.font.size.pt == 16
+        assert style.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
     assert base.element.pPr.find(qn("w:pBdr")) is None  # the template's rule under Title
     link = base.element.find(qn("w:link")).get(qn("w:val"))
     linked = next(s for s in doc.styles if s.style_id == link)

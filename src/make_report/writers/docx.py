@@ -96,7 +96,8 @@ class _Writer:
                 case ("paragraph", text):
                     self.paragraph(text, "正文")
                 case ("table", table, _caption):
-                    self.keep_with_next()  # the heading and its sentence go with the table
+                    # the heading and its sentence go with the table, the sentence whole
+                    self.keep_with_next(whole=True)
                     self.append(filled_table(table, self.report, self.styles))
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
@@ -141,13 +142,17 @@ class _Writer:
         ind.set(W + "rightChars", str(round(chars * 100)))
         ind.set(W + "right", str(round(chars * SIGNATURE_PT * 20)))
 
-    def keep_with_next(self) -> None:
-        """w:keepNext on the last paragraph, after its w:pStyle (schema order)."""
+    def keep_with_next(self, whole: bool = False) -> None:
+        """w:keepNext on the last paragraph, after its w:pStyle (schema order); ``whole``
+        adds w:keepLines, so that in Word a sentence before a table does not split with
+        only its last line kept with the table (keepNext alone binds only that line)."""
         if self.last is None:
             return
         ppr = self.last.find(W + "pPr")
         if ppr.find(W + "keepNext") is None:
             ppr.find(W + "pStyle").addnext(ppr.makeelement(W + "keepNext", {}))
+        if whole and ppr.find(W + "keepLines") is None:
+            ppr.find(W + "keepNext").addnext(ppr.makeelement(W + "keepLines", {}))
 
     def paragraph(self, text: str, style: str) -> etree._Element:
         p = etree.Element(W + "p", nsmap=ooxml.NSMAP)

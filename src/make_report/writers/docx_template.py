@@ -137,7 +137,7 @@ class TemplateFill:
             return
         block = self._block_name(matches, text)
         if block is not None:
-            self._place_block(p, block, place, where, root)
+            self._place_block(p, block, place, where, root, alone=rest)
             return
         replacements = []
         for m in matches:
@@ -159,9 +159,9 @@ class TemplateFill:
         return None
 
     def _place_block(self, p: etree._Element, block: str, place: str, where: str,
-                     root: etree._Element) -> None:
+                     root: etree._Element, alone: str) -> None:
+        """``alone``: the paragraph's own text without its tags (already worked out)."""
         self.count += 1
-        alone = _TAG.sub("", "".join(t.text or "" for t in p.iter(W_T) if _owner(t) is p))
         inside = _container(p, root)
         if where != "正文" or inside:
             self.findings.append(finding("D3", place, name=block, problem=inside or f"在{where}中"))
@@ -334,12 +334,17 @@ def starter_template(report: Report) -> Document:
         run = p.add_run("{# " + text + " #}")
         run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
     names = [n for n in block_names(report) if n.startswith("第") or n == "导语"]
-    paragraphs = [("标题", "{{ 标题 }}"), *(("正文", f"{{{{ {n} }}}}") for n in names),
-                  ("正文", "{{ 落款 }}")]
-    for style, text in paragraphs:
+    # The title in two lines, agency first, as the report's own title breaks (never mid-word).
+    title = ("{{ 机关名称 }}", "{{ 年度 }}年政府信息公开工作年度报告")
+    paragraphs = [("标题", title), *(("正文", (f"{{{{ {n} }}}}",)) for n in names),
+                  ("正文", ("{{ 落款 }}",))]
+    for style, lines in paragraphs:
         p = doc.add_paragraph()
         p._p.get_or_add_pPr().style = styles[style]
-        p.add_run(text)
+        for i, line in enumerate(lines):
+            run = p.add_run(line)
+            if i < len(lines) - 1:
+                run.add_break()
     header = doc.sections[0].header
     header.is_linked_to_previous = False
     header.paragraphs[0].text = "{{ 机关名称 }}{{ 年度 }}年政府信息公开工作年度报告"
