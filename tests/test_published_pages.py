@@ -13,7 +13,7 @@ from make_report.core.model import Report
 from make_report.core.synthetic import consistent_report
 from make_report.formats import FORMATS, get_format
 from make_report.importer import import_report
-from published import UNDECIDABLE, layouts, mht, word_html
+from published import RUN_TOGETHER, UNDECIDABLE, layouts, mht, word_html
 
 CASES = [(fid, seed, charset, suffix) for fid, seed in (("2021", 1), ("2021", 4), ("2019", 2))
          for charset in ("gb2312", "utf-8") for suffix in (".html", ".mht")]
@@ -112,8 +112,19 @@ def test_every_hand_read_number_in_every_layout(tmp_path, name, data_file, layou
     assert misread == {}
     assert {k for k in undecided if k in got} == set()
     assert set(undecided) <= named
+    checked = api.check(source)
     if undecided:
-        assert api.check(source).exit_code == 2
+        assert checked.exit_code == 2
+    kind = INCONSISTENT.get(name)
+    if kind == "numbers" or (kind == "text" and layout in ("as found", *RUN_TOGETHER)):
+        assert checked.exit_code != 0 and checked.verdict != "一致", checked.verdicts.rules
+
+
+INCONSISTENT = {"003_23d160e7ec491542.txt": "text", "004_1cf59b4176a625ae.txt": "numbers",
+                "more/02_hongze_qu_2023.txt": "numbers", "more/03_hongze_qu_2024.txt": "text"}
+"""Reports with a known inconsistency (tests/test_importer.py AUDIT): in the tables, which
+every layout keeps, or between the narrative and the tables, which the layouts that carry
+the report's own text keep. No layout of them ever passes."""
 
 
 def _page_and_rows(seed: int = 3):
