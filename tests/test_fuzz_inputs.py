@@ -141,3 +141,41 @@ def test_mutated_published_docx_never_crashes(content, command, capsys):
 def test_mutated_published_html_never_crashes(content, command, capsys):
     run(lambda folder, source, target: ["check", target] if command == "check"
         else ["import", target, "-o", folder / "新.xlsx"], "报告.html", content, capsys, command)
+
+
+@functools.cache
+def published_pdf() -> bytes:
+    """A report as this tool publishes it as PDF (through LibreOffice)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "工作簿.xlsx"
+        source.write_bytes(valid_bytes())
+        api.build(source, Path(folder) / "报告.docx", pdf=True)
+        return (Path(folder) / "报告.pdf").read_bytes()
+
+
+PDF_BYTES = [*b"<>/()[]0 \nR", 0, 0xFF]
+
+
+@st.composite
+def pdf_mutations(draw) -> bytes:
+    """The published PDF with bytes changed: in its objects, its streams, its tail."""
+    data = published_pdf()
+    if draw(st.integers(0, 5)) == 0:
+        return data[: draw(st.integers(0, len(data)))]
+    return mutate(draw, data, PDF_BYTES)
+
+
+def test_mutated_published_pdf_never_crashes(capsys):
+    from conftest import require_soffice
+
+    require_soffice()
+    published_pdf()  # once, outside the examples
+
+    @FEW
+    @given(content=pdf_mutations(), command=st.sampled_from(["check", "import"]))
+    def examples(content, command):
+        run(lambda folder, source, target: ["check", target] if command == "check"
+            else ["import", target, "-o", folder / "新.xlsx"], "报告.pdf", content, capsys,
+            command)
+
+    examples()

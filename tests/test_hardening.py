@@ -37,7 +37,8 @@ def attack(*args: str | Path) -> tuple[int, str]:
         resource.setrlimit(resource.RLIMIT_AS, (LIMIT_MB << 20, LIMIT_MB << 20))
 
     done = subprocess.run([sys.executable, "-c", CLI, *map(str, args)], preexec_fn=limit,
-                          capture_output=True, text=True, timeout=HANG_GUARD)
+                          capture_output=True, text=True, timeout=HANG_GUARD,
+                          env={**os.environ, "COLUMNS": "400"})  # tables not wrapped
     out = done.stdout + done.stderr
     assert "Traceback" not in out and "程序内部错误" not in out and "MemoryError" not in out
     return done.returncode, out
@@ -123,6 +124,10 @@ FIFO_CASES = {
     "template --data": lambda tmp, fifo: ["template", "-o", tmp / "新.xlsx", "--data",
                                           fifo("数据.json")],
     "import": lambda tmp, fifo: ["import", fifo("报告.html"), "-o", tmp / "新.xlsx"],
+    "--docx-template": lambda tmp, fifo: [valid(tmp), "-o", tmp / "报告.docx",
+                                          "--docx-template", fifo("模板.docx")],
+    "template --from": lambda tmp, fifo: ["template", "-o", tmp / "新.xlsx", "--from",
+                                          fifo("上年.docx")],
 }
 
 
@@ -144,6 +149,30 @@ def test_a_pipe_among_the_templates_is_refused_not_skipped(tmp_path):
     code, out = attack(valid(tmp_path), "-o", tmp_path / "报告.docx", "--templates", templates)
     assert code == 2
     assert "applications_summary.j2 不是普通文件(而是管道、设备等),无法读取" in out
+
+
+@pytest.mark.parametrize("command", ["batch", "summary", "audit"])
+def test_a_pipe_in_a_folder_is_one_unusable_line_and_the_rest_is_done(tmp_path, command):
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    source = valid(inbox)
+    if command == "audit":
+        from make_report import api
+
+        api.build(source, inbox / "报告.docx")
+        source.unlink()
+    os.mkfifo(inbox / ("管道.docx" if command == "audit" else "管道.xlsx"))
+    out = tmp_path / ("输出" if command == "batch" else "结果.xlsx")
+    code, said = attack(command, inbox, "-o", out)
+    assert code == 1, said
+    assert "管道.docx:不是普通文件(而是管道、设备或其他特殊文件),无法读取" in said or \
+        "管道.xlsx:不是普通文件(而是管道、设备或其他特殊文件),无法读取" in said
+    if command == "batch":
+        import json
+
+        record = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+        assert {i["file"]: i["status"] for i in record["items"]} == {
+            "管道.xlsx": "unusable", IN: "built"}
 
 
 def test_a_device_is_refused(tmp_path):

@@ -158,3 +158,19 @@ def test_an_output_folder_name_taken_by_a_file(tmp_path, capsys):
     assert main(["batch", str(inbox), "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == (f"无法处理:{tmp_path / 'out'}:已有同名的文件,不能用作输出文件夹。"
                                        "请用 -o 指定其他文件夹。\n")
+
+
+def test_an_output_subfolder_name_taken_by_a_file_costs_only_its_files(tmp_path):
+    """Once “操作系统错误代码 17”."""
+    inbox = folder_with(tmp_path)
+    (inbox / "乡镇").mkdir()
+    (inbox / "甲.xlsx").rename(inbox / "乡镇" / "甲.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "乡镇").write_text("x", encoding="utf-8")
+    assert main(["batch", str(inbox), "-o", str(out)]) == 1
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    lines = {i["file"]: (i["status"], i["message"]) for i in report["items"]}
+    assert lines["乙.xlsx"][0] == "built"
+    assert lines["乡镇/甲.xlsx"] == ("unusable",
+                                    "乡镇:操作失败,这里已有同名的文件,不能再建同名的文件夹。")

@@ -186,6 +186,8 @@ def full_disk(tmp_path):
 
 
 def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
+    import contextlib
+    import os
     import subprocess
     import sys
 
@@ -194,20 +196,30 @@ def test_a_full_disk_is_one_sentence_for_every_command(tmp_path, full_disk):
     inbox = tmp_path / "收件"
     inbox.mkdir()
     (inbox / IN).write_bytes(source.read_bytes())
+    published = tmp_path / "已发布"
+    published.mkdir()
+    (published / "报告.docx").write_bytes((tmp_path / "报告.docx").read_bytes())
+    with contextlib.suppress(OSError), (full_disk / "填充").open("wb", buffering=0) as filler:
+        while True:  # fill the disk to the last byte
+            filler.write(b"x" * 512)
     runs = [["template", "-o", full_disk / "新.xlsx", "--year", "2024"],
+            ["template", "--docx", "-o", full_disk / "新.docx"],
             ["import", tmp_path / "报告.html", "-o", full_disk / "导入.xlsx"],
+            ["export", source, "-o", full_disk / "数据.json"],
             [source, "-o", full_disk / "报告.docx", "--html"],
+            ["summary", inbox, "-o", full_disk / "汇总.xlsx"],
+            ["audit", published, "-o", full_disk / "审核.xlsx", "--html"],
             ["batch", inbox, "-o", full_disk / "输出"]]
     cli = "import sys; from make_report.cli.main import main; sys.exit(main(sys.argv[1:]))"
     for args in runs:
         done = subprocess.run([sys.executable, "-c", cli, *map(str, args)], capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=300, env={**os.environ, "COLUMNS": "400"})
         said = done.stdout + done.stderr
         assert "Traceback" not in said and "Exception ignored" not in said, said
         assert "磁盘空间不足" in said, said
         assert done.returncode in (1, 2), said
     left = [p.name for p in full_disk.rglob("*") if p.is_file()]
-    assert set(left) <= {"batch-report.json"}, left
+    assert set(left) <= {"batch-report.json", "填充"}, left
 
 
 def test_an_output_folder_that_is_a_file_is_named_as_such(tmp_path, capsys):
@@ -216,3 +228,67 @@ def test_an_output_folder_that_is_a_file_is_named_as_such(tmp_path, capsys):
     assert main([str(valid(tmp_path)), "-o", str(target)]) == 2
     assert capsys.readouterr().err == (f"无法处理:{target}:“{tmp_path / '输出'}”是一个文件,不是文件夹,"
                                        "不能在其中保存输出。请用 -o 换一个位置。\n")
+
+
+@pytest.mark.parametrize("command", ["template", "template --docx", "export", "import", "summary",
+                                     "audit"])
+def test_an_output_folder_that_is_a_file_is_named_as_such_by_every_command(
+        tmp_path, capsys, command):
+    source = valid(tmp_path)
+    api.build(source, tmp_path / "报告.docx")
+    inbox, published = tmp_path / "收件", tmp_path / "已发布"
+    inbox.mkdir()
+    published.mkdir()
+    (inbox / IN).write_bytes(source.read_bytes())
+    (published / "报告.docx").write_bytes((tmp_path / "报告.docx").read_bytes())
+    (tmp_path / "输出").write_text("x", encoding="utf-8")
+    taken = tmp_path / "输出"
+    args = {"template": ["template", "-o", f"{taken}/新.xlsx", "--year", "2024"],
+            "template --docx": ["template", "--docx", "-o", f"{taken}/新.docx"],
+            "export": ["export", str(source), "-o", f"{taken}/数据.json"],
+            "import": ["import", str(tmp_path / "报告.docx"), "-o", f"{taken}/导入.xlsx"],
+            "summary": ["summary", str(inbox), "-o", f"{taken}/汇总.xlsx"],
+            "audit": ["audit", str(published), "-o", f"{taken}/审核.xlsx"]}[command]
+    capsys.readouterr()
+    assert main(args) == 2
+    assert capsys.readouterr().err == (f"无法处理:{args[-1] if command != 'template' else args[2]}:"
+                                       f"“{taken}”是一个文件,不是文件夹,不能在其中保存输出。"
+                                       "请用 -o 换一个位置。\n")
+    assert taken.read_text(encoding="utf-8") == "x"
+
+
+MEMORY = "内存不足,未能完成。请关闭其他程序后再试"
+
+
+@pytest.mark.parametrize("surface", ["import", "--reference-docx", "--docx-template", "audit"])
+def test_running_out_of_memory_is_never_called_damage_anywhere(tmp_path, monkeypatch, capsys,
+                                                                surface):
+    import docx
+
+    from make_report.importer import source as importer_source
+
+    source = valid(tmp_path)
+    api.build(source, tmp_path / "报告.docx")
+    published = tmp_path / "已发布"
+    published.mkdir()
+    (published / "报告.docx").write_bytes((tmp_path / "报告.docx").read_bytes())
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    if surface in ("import", "audit"):
+        monkeypatch.setattr(importer_source, "docx_lines", no_memory)
+    else:
+        monkeypatch.setattr(docx, "Document", no_memory)
+    args = {"import": ["import", str(tmp_path / "报告.docx"), "-o", str(tmp_path / "新.xlsx")],
+            "--reference-docx": [str(source), "-o", str(tmp_path / "新.docx"),
+                                 "--reference-docx", str(tmp_path / "报告.docx")],
+            "--docx-template": [str(source), "-o", str(tmp_path / "新.docx"),
+                                "--docx-template", str(tmp_path / "报告.docx")],
+            "audit": ["audit", str(published), "-o", str(tmp_path / "审核.xlsx")]}[surface]
+    capsys.readouterr()
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert code == (1 if surface == "audit" else 2), out + err
+    assert MEMORY in (out + err).replace("\n", "").replace("│", "").replace(" ", "")
+    assert "损坏" not in out + err and "内部错误" not in out + err

@@ -175,6 +175,8 @@ def fill_docx_template(report: Report, template: str | Path, *, templates: Path 
     sniff_docx(template)
     try:
         doc = python_docx.Document(str(template))
+    except MemoryError:  # never called damaged: the file may be fine
+        raise
     except Exception:  # python-docx: a .dotx/.docm content type, a part missing
         raise InputError(f"--docx-template {template.name}:无法作为 Word 文档打开,"
                          "请在 Word 或 WPS 中另存为 .docx 后再试。") from None
@@ -183,7 +185,7 @@ def fill_docx_template(report: Report, template: str | Path, *, templates: Path 
 
 
 def _require_file(path: Path, option: str) -> None:
-    if not path.is_file():
+    if not path.exists():  # a folder or a pipe is said as such by the checks that follow
         raise InputError(f"{option} {path.name}:找不到该文件。")
 
 
@@ -432,18 +434,19 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
         raise InputError(f"{folder}:文件夹不存在。")
     target = new_output(output, ".xlsx", [], force)
     page = new_output(target.with_suffix(".html"), ".html", [], force) if html else None
-    paths = find_reports(folder, skip=[target] + ([page] if page else []))
-    if not paths:
+    paths, problems = find_reports(folder, skip=[target] + ([page] if page else []))
+    if not paths and not problems:
         raise InputError(f"{folder}:文件夹中没有已发布的报告(.docx、.pdf、.html、.htm、.mht、.txt)。")
     if progress is not None:
         progress(len(paths), None)
     items = run_audit(paths, folder, check, (lambda item: progress(len(paths), item))
-                      if progress is not None else None)
-    write_audit_workbook(items, target)
-    if page is not None:
-        from make_report.writers.audit_html import write_audit_html
+                      if progress is not None else None) + problems
+    beside = {}
+    if page is not None:  # written with the workbook, in one step: never half a set
+        from make_report.writers.audit_html import render_audit_html
 
-        write_audit_html(items, page)
+        beside[page] = render_audit_html(items)
+    write_audit_workbook(items, target, beside)
     return items
 
 

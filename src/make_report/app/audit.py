@@ -15,27 +15,31 @@ from make_report.core.audit import CONSISTENT, INCONSISTENT, UNREADABLE, AuditIt
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".mht", ".mhtml")
 
 
-def find_reports(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
-    """Every published report below ``folder``: not hidden, not a lock file, not an output."""
+def find_reports(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[Path], list[AuditItem]]:
+    """Every published report below ``folder`` (not hidden, not a lock file, not an output),
+    and a 无法读取 line for each folder that could not be looked into (never dropped)."""
+    from make_report.app.batch import find_inputs
+
     skip = {p.resolve() for p in skip}
-    return [p for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix.lower() in SUFFIXES
-            and not p.name.startswith(("~$", ".")) and p.resolve() not in skip]
+    paths, problems = find_inputs(folder, suffixes=SUFFIXES)
+    return ([p for p in paths if p.resolve() not in skip],
+            [AuditItem(p.file, UNREADABLE, message=p.message) for p in problems])
 
 
 def audit_one(path: Path, root: Path, check: Callable) -> AuditItem:
     """Check one report (``check``: the API's); a file that cannot be read is a 无法读取
     line with its sentence."""
-    from make_report.core.errors import InputError
+    from make_report.core.errors import MakeReportError, user_message
 
     name = str(path.relative_to(root))
     try:
         result = check(path)
-    except InputError as exc:
+    except MakeReportError as exc:
         return AuditItem(name, UNREADABLE, message=exc.message)
     except Exception as exc:  # a bug must not stop the other reports
-        return AuditItem(name, UNREADABLE,
-                         message=f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
+        said = user_message(exc)  # out of memory, an OS error: said as what it is
+        return AuditItem(name, UNREADABLE, message=f"{path.name}:{said}" if said else
+                         f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
     data = result.as_dict()
     verdict = result.verdict
     if verdict != INCONSISTENT and (verdict != CONSISTENT or result.incomplete):

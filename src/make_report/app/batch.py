@@ -47,8 +47,9 @@ def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
     return find_inputs(folder, skip)[0]
 
 
-def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[BatchItem]]:
-    """Every .xlsx (any case: .XLSX, .Xlsx) below ``folder``, and an unusable item for
+def find_inputs(folder: Path, skip: Path | None = None, suffixes: tuple[str, ...] = (".xlsx",)
+                ) -> tuple[list[Path], list[BatchItem]]:
+    """Every .xlsx (any case: .XLSX, .Xlsx; or other ``suffixes``) below ``folder``, and an unusable item for
     each entry that could not be looked at: a folder without permission, a linked folder
     (never followed: it could loop). Left out without a word are only Excel's ~$ lock
     files, hidden files (our own temporaries among them) and ``skip``, this run's output
@@ -58,10 +59,12 @@ def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], lis
     skip_real = os.path.realpath(skip) if skip is not None else None
 
     def unreadable(exc: OSError) -> None:
+        from make_report.core.errors import folder_error
+
         where = Path(exc.filename or folder)
         name = _relative(where, folder)
-        problems.append(BatchItem(name, "unusable", message=f"{name}:无法读取该文件夹({_why(exc)}),"
-                                  "其中的工作簿未处理。"))
+        name = (Path(folder).resolve().name or str(folder)) if name == "." else name
+        problems.append(BatchItem(name, "unusable", message=folder_error(name, exc).message))
 
     for top, dirs, files in os.walk(folder, onerror=unreadable):
         here = Path(top)
@@ -78,7 +81,7 @@ def find_inputs(folder: Path, skip: Path | None = None) -> tuple[list[Path], lis
             kept.append(d)
         dirs[:] = kept
         for f in sorted(files):
-            if f.lower().endswith(".xlsx") and not f.startswith(("~$", ".")):
+            if f.lower().endswith(suffixes) and not f.startswith(("~$", ".")):
                 found.append(here / f)
     return sorted(found), problems
 
@@ -90,14 +93,15 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _why(exc: OSError) -> str:
-    from make_report.core.errors import READ_REASONS
-
-    return READ_REASONS.get(exc.errno or 0, f"操作系统错误代码 {exc.errno}")
-
-
 def output_for(path: Path, root: Path, outdir: Path, suffix: str) -> Path:
-    return outdir / path.relative_to(root).with_suffix(suffix)
+    """Where a workbook's report goes: the same place below ``outdir``; a character in
+    its name that could disguise it (a bidi override, ESC, a zero-width space) is written
+    as ``_u202e_``, so the report's name shows what was there and two names never meet."""
+    from make_report.core.safe import UNSAFE
+
+    parts = [UNSAFE.sub(lambda m: f"_u{ord(m.group()):04x}_", part)
+             for part in path.relative_to(root).parts]
+    return outdir.joinpath(*parts).with_suffix(suffix)
 
 
 FILE_TIMEOUT = 300.0
@@ -353,6 +357,7 @@ def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False
                  not_done: list[str] | None = None) -> Path:
     """batch-report.json: every file, finished or not (``not_done``: left by Ctrl-C).
     Written with Ctrl-C held back, so a second one cannot leave half a record."""
+    from make_report.core.safe import visible
     from make_report.writers.atomic import write_text
 
     items = items + [BatchItem(name, "not_done", message="已中断,未处理") for name in not_done or []]
@@ -360,7 +365,9 @@ def write_report(items: list[BatchItem], outdir: Path, interrupted: bool = False
     data = {"interrupted": interrupted, "files": len(items), **counts,
             "items": [asdict(i) for i in sorted(items, key=lambda i: i.file)]}
     path = outdir / REPORT_NAME
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # a name's hidden or undecodable character (a lone surrogate) as a \uXXXX escape:
+    # the same JSON, always UTF-8
+    text = visible(json.dumps(data, ensure_ascii=False, indent=1)) + "\n"
     with held_interrupts():
         write_text(path, text)
     return path

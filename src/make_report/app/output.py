@@ -75,6 +75,14 @@ def new_output(target: str | Path, suffix: str, sources: list[Path] | tuple = ()
 
 def check_place(target: Path, sources: list[Path]) -> None:
     """The folder exists and is writable, the name is not a folder, and not an input."""
+    try:
+        _check_place(target, sources)
+    except PermissionError:  # a folder on the way that this user may not open
+        raise InputError(f"{target}:无法打开输出文件夹“{target.parent}”(没有权限),"
+                         "请换一个位置。") from None
+
+
+def _check_place(target: Path, sources: list[Path]) -> None:
     folder = target.parent
     for source in sources:
         if target.exists() and source.exists() and os.path.samefile(target, source):
@@ -87,7 +95,7 @@ def check_place(target: Path, sources: list[Path]) -> None:
         raise InputError(f"{target}:输出文件夹“{folder}”不存在,请先创建它或换一个位置。")
     if target.is_dir():
         raise InputError(f"{target}:这是一个已有的文件夹,不能用作输出文件名。请用 -o 指定其他文件名。")
-    if not os.access(folder, os.W_OK):
+    if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"{target}:输出文件夹“{folder}”不可写(只读或没有权限),请换一个位置。")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from make_report.app.audit import all_consistent
-from make_report.cli.console import make_console
+from make_report.cli.console import make_console, shown
 from make_report.core.audit import CONSISTENT, INCONSISTENT, UNREADABLE, AuditItem
 
 STYLE = {CONSISTENT: "green", INCONSISTENT: "red", UNREADABLE: "yellow"}
@@ -13,7 +13,6 @@ STYLE = {CONSISTENT: "green", INCONSISTENT: "red", UNREADABLE: "yellow"}
 
 def run(folder: Path, output: Path, html: bool, force: bool) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.text import Text
 
     from make_report import api
 
@@ -37,7 +36,7 @@ def run(folder: Path, output: Path, html: bool, force: bool) -> int:
             bar.stop()
     show(items, console)
     pages = f" 和 {Path(output).with_suffix('.html')}" if html else ""
-    console.print(Text(f"审核结果已写入 {output}{pages}"))
+    console.print(shown(f"审核结果已写入 {output}{pages}"))
     return 0 if all_consistent(items) else 1
 
 
@@ -49,8 +48,8 @@ def show(items: list[AuditItem], console) -> None:
     for title in ("文件", "机关", "年度", "结论", "说明"):
         table.add_column(title)
     for i in items:
-        table.add_row(Text(i.file), Text(i.agency), Text(str(i.year or "")),
-                      Text(i.verdict, style=STYLE.get(i.verdict, "")), Text(i.message))
+        table.add_row(shown(i.file), shown(i.agency), Text(str(i.year or "")),
+                      Text(i.verdict, style=STYLE.get(i.verdict, "")), shown(i.message))
     console.print(table)
     counts = {v: sum(1 for i in items if i.verdict == v) for v in STYLE}
     console.print(Text(f"共 {len(items)} 份:" + ",".join(f"{v} {n}" for v, n in counts.items())))

@@ -6,6 +6,7 @@ File names, agency names and messages come from the workbooks: they reach rich a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from make_report.app.batch import (
@@ -53,9 +54,11 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
     try:
         outdir.mkdir(exist_ok=True)
     except OSError as exc:
-        from make_report.core.errors import write_error
+        from make_report.core.errors import folder_error
 
-        raise write_error(outdir, exc) from None
+        raise folder_error(outdir, exc, writing=True) from None
+    if not os.access(outdir, os.W_OK | os.X_OK):  # before any work, not at the record
+        raise InputError(f"{outdir}:输出文件夹不可写(只读或没有权限),请用 -o 换一个位置。")
     console = make_console(stderr=True)
     if jobs is not None and jobs > max_jobs():
         console.print(Text(f"--jobs {jobs} 超过本机可用的核心数,改用 {max_jobs()} 个进程。",

@@ -86,9 +86,7 @@ def check(
 
     result = api.check(workbook, format_id, previous, docx_template)
     if as_json:
-        import json
-
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        _json(result.as_dict())
     else:
         from make_report.cli.console import print_findings, print_ratios
 
@@ -113,14 +111,12 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把工作簿中的数据导出为交换格式 JSON。"""
-    import json
-
     from make_report import api
 
     if output is not None:
         _say(f"已导出:{api.export_to(workbook, output, format_id=format_id, force=force)}")
         return
-    typer.echo(json.dumps(api.export(workbook, format_id), ensure_ascii=False, indent=1))
+    _json(api.export(workbook, format_id))
 
 
 @app.command()
@@ -265,6 +261,16 @@ def serve(
 
     raise typer.Exit(run(db, data_dir, host, port, init, backup, office, admin, workers,
                          https))
+
+
+def _json(data: object) -> None:
+    """JSON on the terminal: a character that could disguise text stays a \\uXXXX escape
+    (the same JSON, nothing raw on the screen)."""
+    import json
+
+    from make_report.core.safe import visible
+
+    typer.echo(visible(json.dumps(data, ensure_ascii=False, indent=1)))
 
 
 def _say(text: str) -> None:

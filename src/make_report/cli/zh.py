@@ -92,13 +92,18 @@ def install() -> None:
 
 
 def localise(command: Any) -> Any:
-    """Chinese usage pieces and placeholders for ``command`` and all its subcommands."""
+    """Chinese usage pieces and placeholders for ``command`` and all its subcommands.
+
+    A path the user cannot read is left to the command, whose reader names the file and
+    says 没有读取权限; click's own check would end in "“工作簿”的值无效"."""
     command.options_metavar = OPTIONS_METAVAR
     if hasattr(command, "subcommand_metavar"):
         command.subcommand_metavar = SUBCOMMAND_METAVAR
     for param in command.params:
         if param.metavar is None and not getattr(param, "is_flag", False):
             param.metavar = placeholder(param)
+        if hasattr(param.type, "readable"):  # typer's Path: click would say only 值无效
+            param.type.readable = False  # the readers name the file and say 没有权限
     for sub in getattr(command, "commands", {}).values():
         localise(sub)
     return command

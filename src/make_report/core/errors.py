@@ -37,15 +37,20 @@ WRITE_REASONS = {
     errno.ENAMETOOLONG: ("文件名或路径过长", "用 -o 指定较短的文件名"),
     errno.ENOENT: ("所在文件夹不存在", "先创建该文件夹,或用 -o 换一个位置"),
     errno.EIO: ("磁盘读写出错", "检查磁盘或 U 盘,或用 -o 换一个位置"),
+    errno.EEXIST: ("这里已有同名的文件,不能再建同名的文件夹", "删除或改名该文件,或用 -o 换一个位置"),
+    errno.ENOTDIR: ("路径中有一级是文件而不是文件夹", "用 -o 换一个位置"),
 }
 READ_REASONS = {
-    errno.EACCES: "没有读取权限,或文件正被其他程序独占",
-    errno.EPERM: "没有读取权限,或文件正被其他程序独占",
+    errno.EACCES: "没有权限读取,或文件正被其他程序独占",
+    errno.EPERM: "没有权限读取,或文件正被其他程序独占",
     errno.EBUSY: "文件正被其他程序占用",
     errno.ENAMETOOLONG: "文件名或路径过长",
     errno.ENOENT: "文件不存在",
     errno.EIO: "磁盘读写出错",
 }
+_NO_ACCESS = (errno.EACCES, errno.EPERM)
+_READ_ADVICE = "请关闭 Excel 或 WPS 后再试"
+_ACCESS_ADVICE = "请让电脑的管理员给您读取权限,或把它复制到您自己的文件夹,或关闭 Excel 或 WPS 后再试"
 
 
 def _code(exc: OSError) -> str:
@@ -59,15 +64,36 @@ def write_error(path: str | Path, exc: OSError) -> InputError:
                       f"也没有留下不完整的文件。请{advice}后再试。")
 
 
-def read_error(path: str | Path, exc: OSError) -> InputError:
+def read_error(path: str | Path, exc: OSError, what: str = "") -> InputError:
+    """Why ``path`` could not be read; ``what`` says what it is for (``--previous``)."""
     why = READ_REASONS.get(exc.errno or 0, _code(exc))
-    return InputError(f"{Path(path).name}:无法读取该文件,{why}。请关闭 Excel 或 WPS 后再试。")
+    advice = _ACCESS_ADVICE if exc.errno in _NO_ACCESS else _READ_ADVICE
+    lead = f"{what} " if what else ""
+    return InputError(f"{lead}{Path(path).name}:无法读取该文件,{why}。{advice}。")
+
+
+def folder_error(path: str | Path, exc: OSError, writing: bool = False) -> InputError:
+    """A folder that could not be listed (``writing``: created or written into)."""
+    name = Path(path).name or str(path)
+    if writing:
+        if exc.errno in _NO_ACCESS or exc.errno == errno.EROFS:
+            why = "没有权限在所在位置写入(或该位置是只读的)"
+        else:
+            why = WRITE_REASONS.get(exc.errno or 0, (_code(exc),))[0]
+        return InputError(f"{name}:无法创建或写入该文件夹,{why}。请用 -o 换一个位置。")
+    why = "没有权限打开该文件夹" if exc.errno in _NO_ACCESS else READ_REASONS.get(
+        exc.errno or 0, _code(exc))
+    return InputError(f"{name}:无法读取该文件夹,{why},其中的文件未处理。请让电脑的管理员给您"
+                      "读取权限,或把其中的文件复制到您自己的文件夹后再试。")
 
 
 def os_error(exc: OSError) -> InputError:
     """An OSError from somewhere unforeseen, still as one Chinese sentence."""
     name = Path(str(exc.filename)).name if exc.filename else "文件操作"
     code = exc.errno or 0
+    if code in _NO_ACCESS:
+        return InputError(f"{name}:操作失败,没有权限读取或写入该文件(或它所在的文件夹)。"
+                          f"{_ACCESS_ADVICE}。")
     why = READ_REASONS.get(code) or WRITE_REASONS.get(code, (_code(exc),))[0]
     return InputError(f"{name}:操作失败,{why}。")
 

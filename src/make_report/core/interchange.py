@@ -15,6 +15,7 @@ from make_report.core.cells import parse_number
 from make_report.core.errors import MakeReportError
 from make_report.core.findings import Findings
 from make_report.core.model import Entry, Report, Value, zero_values
+from make_report.core.safe import cleaned
 from make_report.core.spec import Field, Format, GridTable
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.rules import finding
@@ -92,9 +93,10 @@ def report_from_dict(data: dict[str, Any]) -> tuple[Report, Findings]:
                                  found=_found(raw)))
             continue
         values[f.key] = parsed.value
-    report = Report(fmt, _text(data, "agency"), year, _date(data.get("date"), findings),
-                    _text(data, "lead"), _text(data, "contact"), values,
-                    _narrative(data.get("narrative")))
+    report = Report(fmt, _text(data, "agency", findings), year,
+                    _date(data.get("date"), findings), _text(data, "lead", findings),
+                    _text(data, "contact", findings), values,
+                    _narrative(data.get("narrative"), findings))
     return report, findings
 
 
@@ -124,13 +126,22 @@ def _format(raw: Any, year: int) -> Format:
     return get_format(text)
 
 
-def _text(data: dict[str, Any], key: str) -> str:
+def _text(data: dict[str, Any], key: str, findings: Findings) -> str:
     raw = data.get(key)
     if raw is None:
         return ""
     if not isinstance(raw, str):
         raise InterchangeError(f"{key} 应为文字,实为{_kind(raw)}")
-    return _writable(raw, key)
+    return _clean(raw, key, findings)
+
+
+def _clean(text: str, where: str, findings: Findings) -> str:
+    """Text no document can hold is refused; what could disguise it (a bidi override, a
+    zero-width space) is taken out, and H1 says where."""
+    text, chars = cleaned(_writable(text, where))
+    if chars:
+        findings.add(finding("H1", f"JSON {where}", chars=chars))
+    return text
 
 
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -162,7 +173,7 @@ def _date(raw: Any, findings: Findings) -> dt.date | None:
     return None
 
 
-def _narrative(raw: Any) -> dict[str, list[Entry]]:
+def _narrative(raw: Any, findings: Findings) -> dict[str, list[Entry]]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -174,28 +185,29 @@ def _narrative(raw: Any) -> dict[str, list[Entry]]:
             entries = []
         if not isinstance(entries, list):
             raise InterchangeError(f"{where} 应为列表(每个二级标题一项),实为{_kind(entries)}")
-        out[key] = [_entry(e, f"{where}/{i}") for i, e in enumerate(entries)]
+        out[key] = [_entry(e, f"{where}/{i}", findings) for i, e in enumerate(entries)]
     return out
 
 
-def _entry(raw: Any, where: str) -> Entry:
+def _entry(raw: Any, where: str, findings: Findings) -> Entry:
     if not isinstance(raw, dict):
         raise InterchangeError(f"{where} 应为对象(含 heading 和 paragraphs),实为{_kind(raw)}")
     heading = raw.get("heading")
     if heading is not None and not isinstance(heading, str):
         raise InterchangeError(f"{where}/heading 应为文字或 null,实为{_kind(heading)}")
     if heading is not None:
-        _writable(heading, f"{where}/heading")
+        heading = _clean(heading, f"{where}/heading", findings)
     paragraphs = raw.get("paragraphs")
     if paragraphs is None:
         paragraphs = []
     if not isinstance(paragraphs, list):
         raise InterchangeError(f"{where}/paragraphs 应为文字的列表,实为{_kind(paragraphs)}")
+    kept = []
     for j, p in enumerate(paragraphs):
         if not isinstance(p, str):
             raise InterchangeError(f"{where}/paragraphs/{j} 应为文字,实为{_kind(p)}")
-        _writable(p, f"{where}/paragraphs/{j}")
-    return Entry(heading, list(paragraphs))
+        kept.append(_clean(p, f"{where}/paragraphs/{j}", findings))
+    return Entry(heading, kept)
 
 
 def _dig(data: dict[str, Any], path: tuple[str | int, ...]) -> Any:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from make_report.core.errors import InputError, read_error
+from make_report.core.safe import invisible_removed
 from make_report.importer.text import is_blank_cell, squash
 from make_report.readers.sniff import (
     ENCRYPTED_MARKS,
@@ -88,7 +89,10 @@ def _load(path: Path, suffix: str) -> Source:
     if len(source.lines) > MAX_LINES:
         raise InputError(f"{path.name}:内容过多(超过 {MAX_LINES} 段或行),"
                          "不像是政府信息公开工作年度报告,无法导入。")
-    return source
+    # control characters, bidi overrides, zero-width spaces: nothing a report shows
+    lines = tuple(Line(tuple(invisible_removed(c) for c in line.cells), line.kind)
+                  for line in source.lines)
+    return Source(lines, source.wrapped)
 
 
 def _read_lines(path: Path, suffix: str) -> Source:
@@ -150,10 +154,13 @@ def _decode_as(data: bytes, charset: str | None) -> str:
 def sniff_docx(path: Path) -> None:
     """Every Word document read here (a report, a reference, an office's template): the
     common file checks (a regular file of a sane size), then the package checks."""
-    check_size(path, USUAL_SIZE)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        body = head + fh.read() if head.startswith(OLE_MAGIC) else head
+    try:
+        check_size(path, USUAL_SIZE)
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            body = head + fh.read() if head.startswith(OLE_MAGIC) else head
+    except OSError as exc:  # no permission, locked by another program
+        raise read_error(path, exc) from None
     if head.startswith(OLE_MAGIC):
         if any(mark in body for mark in ENCRYPTED_MARKS):
             raise InputError(f"{path.name}:文档设置了打开密码,无法读取。请在 Word 或 WPS 中取消密码后再试。")
@@ -182,6 +189,8 @@ def check_reference_docx(path: Path) -> None:
         raise InputError(f"{label}:{exc.message.removeprefix(path.name + ':')}") from None
     except OSError as exc:
         raise read_error(path, exc) from None
+    except MemoryError:  # never called damaged: the file may be fine
+        raise
     except Exception:  # a zip that passed the checks and still fails to open
         has_styles, types = False, b""
     kind = ("Word 模板(.dotx)" if b"template.main+xml" in types else
@@ -194,6 +203,8 @@ def check_reference_docx(path: Path) -> None:
 
     try:
         docx.Document(str(path))
+    except MemoryError:
+        raise
     except Exception:  # KeyError, XMLSyntaxError, ValueError ...: damaged in some other way
         raise InputError(f"{label}:文件已损坏或不是有效的 Word 文档,无法读取。{SAVE_AS_DOCX}") from None
 

@@ -104,8 +104,14 @@ def render_text(source: str, report: Report | Mapping, where: str,
 def template_dir(custom: Path | None = None) -> Path:
     """The folder with base documents and narrative/*.j2: ``custom`` or the packaged one."""
     if custom is not None:
-        if not Path(custom).is_dir():
-            raise NarrativeError(f"模板目录“{custom}”不存在")
+        try:
+            os.listdir(custom)  # a folder this user may not open is said, never passed over
+        except NotADirectoryError:
+            raise NarrativeError(f"模板目录“{custom}”不是文件夹") from None
+        except FileNotFoundError:
+            raise NarrativeError(f"模板目录“{custom}”不存在") from None
+        except OSError as exc:
+            raise NarrativeError(f"模板目录“{custom}”无法打开({_os_reason(exc)})") from None
         return Path(custom)
     return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else CHECKOUT_TEMPLATES
 
@@ -115,8 +121,11 @@ def find_template(name: str, custom: Path | None = None) -> Path:
     places = [template_dir(custom) / "narrative" / name, template_dir(custom) / name]
     places.append(template_dir(None) / "narrative" / name)
     for place in places:
-        if place.is_file():
-            return place
+        try:
+            if place.is_file():
+                return place
+        except OSError as exc:  # e.g. its folder may not be opened by this user
+            raise NarrativeError(f"叙述模板 {place} 无法读取({_os_reason(exc)})") from None
         if place.exists() and not place.is_dir():  # a pipe or a device: never skipped silently
             raise NarrativeError(f"叙述模板 {place} 不是普通文件(而是管道、设备等),无法读取")
     raise NarrativeError(f"找不到叙述模板“{name}”(已查找:{'、'.join(map(str, places))})")
@@ -153,7 +162,7 @@ def _read_template(path: Path) -> str:
 def _os_reason(exc: OSError) -> str:
     import errno
 
-    return {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+    return {errno.EACCES: "没有权限读取", errno.EPERM: "没有权限读取",
             errno.ENOENT: "文件不存在"}.get(exc.errno or 0, f"操作系统错误代码 {exc.errno}")
 
 

@@ -224,8 +224,14 @@ class MissingString(ValueError):
 
 
 def _text_of(el: etree._Element) -> str:
-    """A string item's text: its runs, without phonetic guides (<rPh>), as Excel shows it."""
-    return "".join(t.text or "" for t in el.iter(f"{NS}t") if t.getparent().tag != f"{NS}rPh")
+    """A string item's text: its runs, without phonetic guides (<rPh>), as Excel shows it:
+    ``_x000D_`` and the like (how a workbook writes characters XML cannot hold) decoded."""
+    text = "".join(t.text or "" for t in el.iter(f"{NS}t") if t.getparent().tag != f"{NS}rPh")
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+"""ECMA-376's escape of a character in a string (``_x001B_``; ``_x005F_`` is the “_”)."""
 
 
 def _number(raw: str) -> int | Decimal:

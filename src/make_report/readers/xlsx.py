@@ -26,6 +26,7 @@ from make_report.core.layout import (
     workbook_layout,
 )
 from make_report.core.model import Entry, Report, zero_values
+from make_report.core.safe import cleaned
 from make_report.core.spec import Format
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.readers.formula import FormulaError, TooComplex, Unsupported, evaluate
@@ -230,11 +231,18 @@ class _Reader:
         self.findings.add(finding(rule, f"{sheet}!{cell} {label}".rstrip(),
                                   sheet=sheet, cells=(cell,), **params))
 
+    def _clean(self, ws: Any, address: str, label: str = "") -> str:
+        """A text cell without characters that could disguise it (H1 names the cell)."""
+        text, chars = cleaned(_text(ws[address].value))
+        if chars:
+            self._add("H1", ws.title, address, label, chars=chars)
+        return text.strip()
+
     def _meta(self) -> dict[str, Any]:
         ws = self.wb[self.fmt.meta_sheet]
         cells = self.layout.meta_cells
         labels = {key: label for key, label, _ in META_ROWS}
-        agency = _text(ws[cells["agency"]].value)
+        agency = self._clean(ws, cells["agency"], labels["agency"])
         if not agency:
             self._add("M1", ws.title, cells["agency"], problem=f"{labels['agency']}未填写")
         for key in ("lead", "contact"):
@@ -245,7 +253,8 @@ class _Reader:
                       problem=f"{labels['year']}应为四位年份,实为“{ws[cells['year']].value or ''}”")
         return {"agency": agency, "year": year or self.fmt.years[0],
                 "date": self._date(ws, cells["date"]),
-                "lead": _text(ws[cells["lead"]].value), "contact": _text(ws[cells["contact"]].value)}
+                "lead": self._clean(ws, cells["lead"], labels["lead"]),
+                "contact": self._clean(ws, cells["contact"], labels["contact"])}
 
     def _date(self, ws: Any, cell: str) -> dt.date | None:
         raw = ws[cell].value
@@ -358,7 +367,7 @@ class _Reader:
         ws = self.wb[section.sheet]
         entries: list[Entry] = []
         for r in ws.filled_rows(NARRATIVE_FIRST_ROW):  # never every row up to the last
-            heading, text = _text(ws.cell(r, 1).value), _text(ws.cell(r, 2).value)
+            heading, text = self._clean(ws, f"A{r}"), self._clean(ws, f"B{r}")
             if heading:
                 entries.append(Entry(heading))
             if text:

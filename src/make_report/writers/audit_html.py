@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 from pathlib import Path
 
 from make_report.core.audit import CONSISTENT, INCONSISTENT, AuditItem
+from make_report.core.safe import visible
 from make_report.writers.atomic import write_text
 from make_report.writers.audit_xlsx import MAIN_HEADERS, finding_line, rules_line
 
@@ -14,6 +15,12 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #808080;padding
 vertical-align:top;text-align:left}th{background:#d9d9d9}.ok{background:#e2efda}
 .bad{background:#f8cbad}.unknown{background:#ffe699}"""
 CLASSES = {CONSISTENT: "ok", INCONSISTENT: "bad"}
+
+
+def escape(text: str) -> str:
+    """Markup escaped; a character that could disguise a name (a bidi override in a file's
+    name) shown as \\uXXXX, as on the terminal."""
+    return html_escape(visible(text))
 
 
 def render_audit_html(items: list[AuditItem]) -> str:

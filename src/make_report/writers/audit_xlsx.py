@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from make_report.core.audit import CONSISTENT, INCONSISTENT, AuditItem
 from make_report.core.findings import SEVERITY_ZH
 from make_report.writers import xlsx_style as st
-from make_report.writers.atomic import atomic_output
+from make_report.writers.atomic import atomic_output, save_through_memory
 from make_report.writers.summary_xlsx import put_text
 
 MAIN = "审核结果"
@@ -34,7 +34,8 @@ def rules_line(item: AuditItem) -> str:
     return ";".join(f"{rule} {status}" for rule, status in item.rules.items())
 
 
-def write_audit_workbook(items: list[AuditItem], path: Path) -> None:
+def write_audit_workbook(items: list[AuditItem], path: Path,
+                         beside: dict[Path, str] | None = None) -> None:
     wb = Workbook()
     main = wb.active
     main.title = MAIN
@@ -63,8 +64,11 @@ def write_audit_workbook(items: list[AuditItem], path: Path) -> None:
             row += 1
     wb.properties.title = "政府信息公开工作年度报告审核结果"
     wb.properties.creator = "make-report"
-    with atomic_output(path) as tmp:
-        wb.save(tmp)
+    with atomic_output(path) as tmp:  # a full disk leaves neither file half written
+        save_through_memory(wb.save, tmp)
+        for other, text in (beside or {}).items():
+            with atomic_output(other) as page:
+                page.write_text(text, encoding="utf-8")
 
 
 def _sheet(ws: Worksheet, headers: tuple[str, ...], widths: tuple[int, ...]) -> None:

@@ -176,7 +176,7 @@ def _add_run(p: etree._Element, text: str) -> None:
     CR or LF a w:br, and a w:t with outer spaces keeps them (xml:space)."""
     r = etree.SubElement(p, W + "r")
     pending: list[str] = []
-    for char in [*text, None]:
+    for char in [*ooxml.xml_safe(text), None]:
         if char is None or char in "\t\r\n":
             if pending:
                 t = etree.SubElement(r, W + "t")
@@ -194,7 +194,8 @@ def core_properties(report: Report) -> dict[str, object]:
     """File > Properties shows the report, not python-docx's leftovers (python-docx's
     names, in the order they are set)."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    return {"title": report.title, "author": report.agency, "last_modified_by": report.agency,
+    agency = ooxml.xml_safe(report.agency)
+    return {"title": ooxml.xml_safe(report.title), "author": agency, "last_modified_by": agency,
             "subject": REPORT_TITLE, "keywords": f"政府信息公开;{report.year}",
             "comments": "", "revision": 1, "created": now, "modified": now}
 

@@ -27,6 +27,7 @@ from make_report.core.model import Report, format_date
 from make_report.narrative.parts import Part, report_parts
 from make_report.narrative.render import NarrativeError, render_context, render_text
 from make_report.rules import finding
+from make_report.writers.ooxml import xml_safe
 
 W_P, W_T, W_R = qn("w:p"), qn("w:t"), qn("w:r")
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{#.*?#\}|\{%.*?%\}", re.S)
@@ -178,7 +179,7 @@ class TemplateFill:
             return ""  # {# comment #} vanishes; {% … %} is refused below
         self.count += 1
         try:
-            return render_text(m.group(0), self.context, place)
+            return xml_safe(render_text(m.group(0), self.context, place))
         except NarrativeError as exc:
             self.findings.append(finding("D1", place, problem=_without(exc.message, place)))
             return m.group(0)

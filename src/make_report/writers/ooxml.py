@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from make_report.core.safe import invisible_removed
+
 # python-docx is imported only by the helpers that take its objects: the Word writer's fast
 # path (writers/docx_base.py) lays out a report with lxml alone.
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -43,8 +45,11 @@ def twips(mm: float) -> int:
 
 
 def xml_safe(text: str) -> str:
-    """Drop control characters that lxml refuses (text pasted from other programs)."""
-    return _XML_INVALID.sub("", text)
+    """Text for the document: no character lxml refuses, and none that could disguise
+    the text (control characters, bidi overrides, zero-width spaces: ``core.safe``);
+    Windows' line breaks as one break."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_INVALID.sub("", invisible_removed(text))
 
 
 def child(parent: etree._Element, tag: str, order: Sequence[str] = ()) -> etree._Element:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,6 +28,7 @@ from make_report.app.summary import (
 from make_report.app.summary import rollups as make_rollups
 from make_report.core.grid import GridCell, table_grid
 from make_report.core.model import Value
+from make_report.core.safe import visible
 from make_report.core.spec import BlockTable, Format, Table
 from make_report.formats import FORMATS
 from make_report.writers import xlsx_style as st
@@ -76,8 +77,9 @@ def _any_format(items: list[SummaryItem]) -> Format:
 
 
 def put_text(cell: Cell, text: str | None, font=st.TEXT) -> None:
-    """Text stays text, whatever it starts with (= + - @ tab CR), and illegal bytes go."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text) if text else None
+    """Text stays text, whatever it starts with (= + - @ tab CR); a character that could
+    disguise it (or that a workbook cannot hold), as in a file's name, is shown as \\uXXXX."""
+    cell.value = "\r".join(visible(part) for part in text.split("\r")) if text else None
     if cell.value is not None:
         cell.data_type = "s"
     cell.font = font

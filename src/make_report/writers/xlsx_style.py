@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from make_report.core.layout import CHECK_BAD, CHECK_OK
+from make_report.core.safe import invisible_removed
 from make_report.core.spec import Kind
 
 STATUS_OK = "全部通过"
@@ -51,7 +52,9 @@ CJK_WIDTH = 2.1
 
 
 def set_text(cell: Cell, text: str, font: Font = TEXT) -> None:
-    """Write text that stays text: an agency's '=' at the start must not become a formula."""
+    """Write text that stays text: an agency's '=' at the start must not become a formula;
+    no character that could disguise it (or that a workbook cannot hold)."""
+    text = invisible_removed(text)
     cell.value = text or None
     if text.startswith("="):
         cell.data_type = "s"

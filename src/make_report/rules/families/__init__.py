@@ -3,6 +3,7 @@
 from make_report.rules.families import (
     content,
     desk,
+    hardening,
     published,
     reading,
     sums,
@@ -12,4 +13,4 @@ from make_report.rules.families import (
     years,
 )
 
-ALL = (sums, text, years, reading, template, content, desk, published, trust)
+ALL = (sums, text, years, reading, template, content, desk, published, trust, hardening)
