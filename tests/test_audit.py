@@ -80,3 +80,24 @@ def test_an_empty_folder_is_one_sentence(tmp_path, capsys):
     (tmp_path / "空").mkdir()
     assert main(["audit", str(tmp_path / "空"), "-o", str(tmp_path / "审核.xlsx")]) == 2
     assert "文件夹中没有已发布的报告" in capsys.readouterr().err
+
+
+def test_a_report_the_system_cannot_read_is_its_sentence_not_an_internal_error(tmp_path):
+    """The audit's files meet the one error boundary: an operating-system refusal or any
+    MakeReportError is the user's sentence; only a bug is 内部错误."""
+    import errno
+
+    from make_report.app.audit import audit_one
+    from make_report.core.audit import UNREADABLE
+    from make_report.narrative.render import NarrativeError
+
+    path = tmp_path / "某县.docx"
+    for exc, said in ((PermissionError(errno.EACCES, "denied", str(path)), "没有权限读取"),
+                      (MemoryError(), "内存不足"),
+                      (NarrativeError("某县.docx 正文第1段 模板语法有误"), "模板语法有误"),
+                      (KeyError("x"), "内部错误(KeyError)")):
+        def check(_path, exc=exc):
+            raise exc
+        item = audit_one(path, tmp_path, check)
+        assert item.verdict == UNREADABLE and said in item.message, item.message
+        assert item.message.count("某县.docx") == 1, item.message  # named once

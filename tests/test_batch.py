@@ -83,7 +83,7 @@ def test_ctrl_c_returns_what_finished(tmp_path):
 # sent by the run itself once its third report is built, so nothing races the clock.
 CTRL_C_AFTER_THREE = """
 import os, signal, sys
-from make_report.cli import batch
+from make_report.app import batch
 from make_report.cli.main import main
 
 real = batch.run_batch
@@ -120,3 +120,19 @@ def test_sigint_leaves_no_partial_files(tmp_path):
     for path in out.rglob("*.docx"):
         docx.Document(path)  # every file left behind is whole
     assert len(built) >= 3
+
+
+def test_batch_is_a_verb_of_the_api(tmp_path):
+    """The Python API runs a whole folder as the command line does, without a console."""
+    from make_report import api
+    from make_report.core.errors import InputError
+
+    inbox = make_folder(tmp_path, n=2)
+    seen = []
+    run = api.batch(inbox, jobs=1, progress=lambda total, item: seen.append((total, item)))
+    assert run.report == inbox / "报告" / "batch-report.json" and run.report.exists()
+    assert sorted(i.status for i in run.items) == ["built", "built", "errors", "unusable"]
+    assert seen[0] == (4, None) and len(seen) == 5  # the lock file is no input
+    assert (run.interrupted, run.exit_code) == (False, 1)
+    with pytest.raises(InputError, match="文件夹不存在"):
+        api.batch(tmp_path / "没有")

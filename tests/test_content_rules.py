@@ -61,7 +61,8 @@ def test_the_synthetic_report_passes_every_content_rule():
 def test_every_content_rule_is_in_the_catalogue_with_its_place():
     content = [r for r in RULES.values() if r.family == data.FAMILY]
     assert [r.id for r in content] == [f"C{n}" for n in range(1, 16)]
-    assert all("{place}" in r.message and r.explain for r in content)
+    assert all(r.explain and all("{place}" in t for t in [r.message, *r.wordings.values()] if t)
+               for r in content)
     assert {r.id: r.severity for r in content}["C1"] == "error"
     assert {r.id: r.severity for r in content}["C13"] == "info"
 

@@ -23,6 +23,8 @@ BAD_FORMATS = ["2020", "abc", "", "２０２１"]
 BAD_YEARS = ["1990", "0", "-1", "99999", "abc"]
 BAD_NUMBERS = ["0", "-3", "many"]
 BAD_RULES = ["Z9", "a", "blank"]
+BAD_DATABASES = ["garbage", "sqlite:////nonexistent/folder/desk.db",
+                 "postgresql://user:secret@127.0.0.1:1/desk"]
 BAD_PATHS = ["missing.xlsx", "folder", "empty.xlsx", "garbage.docx", "garbage.json",
              "wrong.png"]
 
@@ -79,11 +81,13 @@ def options(callback: typing.Callable) -> list[tuple[str, str, str | None]]:
             out.append(("number", name, flag))
         elif name == "rule":
             out.append(("rule", name, flag))
+        elif name == "db":
+            out.append(("db", name, flag))
     return out
 
 
 VALUES = {"path": BAD_PATHS, "format": BAD_FORMATS, "year": BAD_YEARS, "number": BAD_NUMBERS,
-          "rule": BAD_RULES}
+          "rule": BAD_RULES, "db": BAD_DATABASES}
 BASES = ["template", "template data", "template from", "check", "check published",
          "check json", "export", "build", "build json", "batch", "summary", "import", "explain",
          "audit", "serve"]
@@ -143,7 +147,8 @@ def test_every_command_has_a_working_invocation(inputs, tmp_path, capsys):
 def test_the_walk_covers_every_kind_of_option():
     assert {(b, f) for b, f, _k, _v in CASES} >= {
         ("check published", "--format"), ("import", "--format"), ("template", "--year"),
-        ("build", "--reference-docx"), ("batch", None), ("template from", "--format")}
+        ("build", "--reference-docx"), ("batch", None), ("template from", "--format"),
+        ("serve", "--db")}
 
 
 @pytest.mark.parametrize(("base", "flag", "kind", "value"), CASES,
@@ -159,6 +164,7 @@ def test_no_user_mistake_is_an_internal_error(base, flag, kind, value, inputs, t
     assert "程序内部错误" not in err and "Traceback" not in err, (args, err)
     if code == 2:
         assert err.startswith("无法处理:") or "已中断" in err, err
+    assert "secret" not in err  # a database password is never shown
 
 
 @pytest.mark.parametrize("error", [InputError, UnknownFormat, InterchangeError, NarrativeError])

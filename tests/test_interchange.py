@@ -83,8 +83,8 @@ def test_json_numbers_follow_the_workbook_cell_rules(text, field):
     """One parser: what a cell holding this number gives, the JSON number gives too."""
     from_cell = cells.parse(Decimal(text), field)
     from_json = cells.parse_number(text, field)
-    assert (from_json.value, from_json.severity, from_json.problem) == \
-        (from_cell.value, from_cell.severity, from_cell.problem)
+    assert (from_json.value, from_json.severity, from_json.kind, from_json.shown) == \
+        (from_cell.value, from_cell.severity, from_cell.kind, from_cell.shown)
 
 
 def test_amounts_keep_their_decimals_and_counts_are_ints():

@@ -8,12 +8,8 @@ import openpyxl
 import pytest
 
 from make_report.api import summary_items
-from make_report.app.summary import (
-    KEY_FIGURES,
-    SummaryItem,
-    figure_value,
-    write_summary,
-)
+from make_report.app.summary import write_summary
+from make_report.checks.summary import KEY_FIGURES, SummaryItem, figure_value
 from make_report.checks.validate import validate
 from make_report.core.grid import table_grid
 from make_report.core.synthetic import consistent_report

@@ -249,7 +249,7 @@ def _summary_folder(tmp_path):
 
 
 def test_summary_counts_an_agency_once_and_never_adds_years(tmp_path, capsys):
-    from make_report.app.summary import KEY_FIGURES, figure_value
+    from make_report.checks.summary import KEY_FIGURES, figure_value
     from make_report.core.grid import table_grid
     from make_report.writers.summary_xlsx import MAIN_HEADERS
 

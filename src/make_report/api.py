@@ -144,7 +144,8 @@ def check(path: str | Path, format_id: str | None = None,
         last = read(previous)
         mismatch = previous_mismatch(result.report, last.report)
         if mismatch:
-            result.findings.add(finding("Y0", Path(previous).name, problem=mismatch))
+            kind, params = mismatch
+            result.findings.add(finding("Y0", Path(previous).name, kind=kind, **params))
         else:
             result.findings.extend(check_years(result.report, last.report, result.cells,
                                                unknown=unknown))
@@ -189,13 +190,14 @@ def _require_file(path: Path, option: str) -> None:
         raise InputError(f"{option} {path.name}:找不到该文件。")
 
 
-def previous_mismatch(report: Report, last: Report) -> str | None:
-    """Why ``last`` is not this agency's report of the year before (None if it is): rule Y0."""
+def previous_mismatch(report: Report, last: Report) -> tuple[str, dict[str, Any]] | None:
+    """Why ``last`` is not this agency's report of the year before, as rule Y0's kind and
+    values (None if it is)."""
     if last.year != report.year - 1:
-        return f"是{last.year}年的报告,不是本报告({report.year}年)的上一年"
+        return "year", {"last_year": last.year, "year": report.year}
     this, that = ("".join(a.split()) for a in (report.agency, last.agency))
     if this and that and this != that:
-        return f"是“{last.agency.strip()}”的报告,本报告是“{report.agency.strip()}”的,不是同一机关"
+        return "agency", {"last_agency": last.agency.strip(), "agency": report.agency.strip()}
     return None
 
 
@@ -233,7 +235,8 @@ def template_findings(report: Report, cells: dict[str, Location]) -> list[Findin
         try:
             render_text(text, context, str(loc) if loc else key, budget)
         except NarrativeError as exc:
-            out.append(finding("J1", problem=exc.message, fields=(key,),
+            out.append(finding("J1", str(loc) if loc else key, kind=exc.kind, **exc.params,
+                               fields=(key,),
                                sheet=loc.sheet if loc else None,
                                cells=(loc.cell,) if loc else ()))
             if budget.left <= 0:
@@ -400,11 +403,26 @@ def batch_item(path: Path, root: Path, outdir: Path, options: Any) -> Any:
     )
 
 
+def batch(folder: str | Path, output: str | Path | None = None, *, jobs: int | None = None,
+          html: bool = False, force: bool = False, progress=None,
+          hold_on_interrupt: bool = False) -> Any:
+    """Check and build every workbook under ``folder`` in parallel, into ``output`` (default
+    ``folder/报告``), with batch-report.json beside them (``app.batch.BatchRun``: the items,
+    the record, whether Ctrl-C stopped it). ``progress(total, item)``: see
+    ``app.batch.run_folder``."""
+    from make_report.app.batch import BatchOptions, run_folder
+
+    return run_folder(Path(folder), Path(output) if output is not None else None,
+                      BatchOptions(html=html, force=force), jobs, task=batch_item,
+                      progress=progress, hold_on_interrupt=hold_on_interrupt)
+
+
 def summary(folder: str | Path, output: str | Path, *, force: bool = False) -> list:
     """Check every workbook under ``folder`` and write the roll-up workbook."""
     from make_report.app.batch import find_inputs
     from make_report.app.output import new_output
-    from make_report.app.summary import SummaryItem, write_summary
+    from make_report.app.summary import write_summary
+    from make_report.checks.summary import SummaryItem
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -452,7 +470,7 @@ def audit(folder: str | Path, output: str | Path, *, html: bool = False, force: 
 
 def summary_items(paths: Iterable[str | Path], format_id: str | None = None,
                   root: str | Path | None = None) -> list:
-    """Each file checked, as a line of the summary (``app.summary.SummaryItem``); a file that
+    """Each file checked, as a line of the summary (``checks.summary.SummaryItem``); a file that
     cannot be read is an ``unusable`` line. Files are named by their path below ``root``;
     a second report of the same agency and year is a ``duplicate`` line (X2)."""
     from make_report.app.summary import collect

@@ -38,8 +38,10 @@ def audit_one(path: Path, root: Path, check: Callable) -> AuditItem:
         return AuditItem(name, UNREADABLE, message=exc.message)
     except Exception as exc:  # a bug must not stop the other reports
         said = user_message(exc)  # out of memory, an OS error: said as what it is
-        return AuditItem(name, UNREADABLE, message=f"{path.name}:{said}" if said else
-                         f"{path.name}:内部错误({type(exc).__name__}),请将该文件发给技术支持。")
+        if said is None:
+            said = f"内部错误({type(exc).__name__}),请将该文件发给技术支持。"
+        named = said if said.startswith(f"{path.name}:") else f"{path.name}:{said}"
+        return AuditItem(name, UNREADABLE, message=named)
     data = result.as_dict()
     verdict = result.verdict
     if verdict != INCONSISTENT and (verdict != CONSISTENT or result.incomplete):

@@ -42,6 +42,73 @@ class BatchItem:
     """The key ratios (实质公开率, 纠错率, each result's share) a reviewer reads."""
 
 
+@dataclass
+class BatchRun:
+    """What a batch over a folder did: one item per file, the JSON record, and whether
+    Ctrl-C stopped it (``not_done``: the files it left)."""
+
+    items: list[BatchItem]
+    report: Path
+    interrupted: bool = False
+    finished: int = 0
+    not_done: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 every file built, 1 some file has errors or could not be read, 2 interrupted."""
+        if self.interrupted:
+            return 2
+        return 0 if all(i.status == "built" for i in self.items) else 1
+
+
+def run_folder(folder: Path, outdir: Path | None, options: BatchOptions, jobs: int | None,
+               *, task: Task, progress: Callable[[int, BatchItem | None], None] | None = None,
+               hold_on_interrupt: bool = False) -> BatchRun:
+    """Build every workbook below ``folder`` into ``outdir`` (default ``folder/报告``)
+    and write batch-report.json there. ``progress(total, None)`` is called once the folder
+    and the output folder are known to be usable, then ``progress(total, item)`` per file.
+    Ctrl-C: the record is still written whole, with the files left as not done; with
+    ``hold_on_interrupt`` Ctrl-C then stays ignored until ``release_interrupts``."""
+    from make_report.core.errors import InputError
+
+    if not folder.is_dir():
+        raise InputError(f"{folder}:文件夹不存在。")
+    outdir = outdir or folder / "报告"
+    if not outdir.parent.is_dir():
+        raise InputError(f"{outdir}:上级文件夹“{outdir.parent}”不存在。")
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"{outdir}:已有同名的文件,不能用作输出文件夹。请用 -o 指定其他文件夹。")
+    paths, problems = find_inputs(folder, skip=outdir)
+    if not paths and not problems:
+        raise InputError(f"{folder}:文件夹中没有 .xlsx 工作簿。")
+    try:
+        outdir.mkdir(exist_ok=True)
+    except OSError as exc:
+        from make_report.core.errors import folder_error
+
+        raise folder_error(outdir, exc, writing=True) from None
+    if not os.access(outdir, os.W_OK | os.X_OK):  # before any work, not at the record
+        raise InputError(f"{outdir}:输出文件夹不可写(只读或没有权限),请用 -o 换一个位置。")
+    if progress is not None:
+        progress(len(paths), None)
+    interrupted = False
+    try:
+        items = run_batch(paths, folder, outdir, options, jobs, task=task,
+                          progress=(lambda item: progress(len(paths), item))
+                          if progress is not None else None,
+                          hold_on_interrupt=True)
+    except (BatchInterrupted, KeyboardInterrupt) as exc:
+        hold_interrupts()  # the record is written whole, however often Ctrl-C is pressed
+        items, interrupted = getattr(exc, "items", []), True
+    finished = {i.file for i in items}
+    not_done = [n for n in (str(p.relative_to(folder)) for p in paths) if n not in finished]
+    items = items + problems
+    report = write_report(items, outdir, interrupted, not_done if interrupted else None)
+    if interrupted and not hold_on_interrupt:
+        release_interrupts()
+    return BatchRun(items, report, interrupted, len(finished), not_done if interrupted else [])
+
+
 def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
     """Every workbook below ``folder`` (see ``find_inputs``), without the entries left out."""
     return find_inputs(folder, skip)[0]

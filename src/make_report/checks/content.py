@@ -187,11 +187,11 @@ def check_problems(report: Report, pars: Sequence[Paragraph], places: Places,
     where = places.section(section)
     words = {"minimum": data.PROBLEMS_MIN_CHARS}
     if not text:
-        yield finding("C5", problem="未填写", **words, **where)
+        yield finding("C5", kind="empty", **words, **where)
     elif text in data.EMPTY_WORDS:
-        yield finding("C5", problem=f"只写了“{text}”", found=text, **words, **where)
+        yield finding("C5", kind="empty_word", found=text, **words, **where)
     elif len(text) < data.PROBLEMS_MIN_CHARS:
-        yield finding("C5", problem=f"只有 {len(text)} 个字", found=len(text), **words, **where)
+        yield finding("C5", kind="short", found=len(text), **words, **where)
     elif report.format.id in data.FIXED_LAST_YEAR_FORMATS and not _fixed(report, own, section):
         yield finding("C6", **where)
 

@@ -39,13 +39,13 @@ def check_values(report: Report, cells: Mapping[str, Location] | None) -> Iterat
         v = report.value(f.key)
         wrong = ""
         if f.kind != "amount" and (not isinstance(v, int) or isinstance(v, bool)):
-            wrong = "应为整数"
+            wrong = "not_integer"
         elif f.kind != "signed" and v < 0:
-            wrong = "不能为负数"
+            wrong = "negative"
         if wrong:
             prefix, sheet, addr = place([f.key], cells, f.label,
                                         report.format.table_name(f.table))
-            yield finding("N1", prefix, problem=f"{wrong},实为 {v}", table=f.table, row=f.row,
+            yield finding("N1", prefix, kind=wrong, shown=v, table=f.table, row=f.row,
                           column=f.column_index, fields=(f.key,), sheet=sheet, cells=addr,
                           found=v)
 

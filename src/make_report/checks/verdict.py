@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from make_report.core.findings import Finding
+from make_report.core.findings import Finding, Findings
 from make_report.core.model import Report
+from make_report.core.safe import visible
 
 HOLDS, FAILS, UNKNOWN = "成立", "不成立", "无法判断"
 CONSISTENT, INCONSISTENT, UNDECIDED = "一致", "不一致", "无法判断"
@@ -75,3 +76,19 @@ def verdicts(report: Report, findings: Iterable[Finding], unknown: Iterable[str]
     for rule in failed:
         statuses[rule] = FAILS
     return Verdicts(statuses)
+
+
+def verdict_sentence(findings: Findings, name: str, overall: str = "") -> tuple[str, str]:
+    """The one line a clerk reads under the findings, and its tone (error, warning, ok),
+    the same on the command line and the desk. A published report passes only when every
+    rule holds (``overall`` 一致)."""
+    errors, warnings = len(findings.errors), len(findings.warnings)
+    name = visible(name)
+    if overall and overall != CONSISTENT:
+        what = "存在不一致之处" if overall == INCONSISTENT else "有表格未能完整读出,无法判断是否一致"
+        return f"{name}:{what}(见上表),不能判定报告一致。", "error"
+    if errors:
+        return f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。", "error"
+    if warnings:
+        return f"{name}:没有错误,有 {warnings} 处警告,请核对。", "warning"
+    return f"{name}:检查通过,没有发现问题。", "ok"

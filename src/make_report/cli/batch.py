@@ -1,4 +1,5 @@
-"""What a disclosure office sees of a batch: a progress bar, a table, a JSON report.
+"""What a disclosure office sees of a batch: a progress bar and a table. The run itself
+(the folder, the workers, batch-report.json) is the API's verb ``api.batch``.
 
 File names, agency names and messages come from the workbooks: they reach rich as
 ``Text``, never as markup, so ``报告[b].xlsx`` shows as typed.
@@ -6,22 +7,10 @@ File names, agency names and messages come from the workbooks: they reach rich a
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from make_report.app.batch import (
-    BatchInterrupted,
-    BatchItem,
-    BatchOptions,
-    find_inputs,
-    hold_interrupts,
-    max_jobs,
-    release_interrupts,
-    run_batch,
-    write_report,
-)
+from make_report.app.batch import BatchItem, max_jobs, release_interrupts
 from make_report.cli.console import make_console, shown
-from make_report.core.errors import InputError
 
 STATUS_ZH = {"built": "已生成", "errors": "有错误", "unusable": "无法读取", "timeout": "超时",
              "not_done": "未处理"}
@@ -41,51 +30,36 @@ def run(folder: Path, outdir: Path | None, jobs: int | None, html: bool, force: 
 
     from make_report import api
 
-    if not folder.is_dir():
-        raise InputError(f"{folder}:文件夹不存在。")
-    outdir = outdir or folder / "报告"
-    if not outdir.parent.is_dir():
-        raise InputError(f"{outdir}:上级文件夹“{outdir.parent}”不存在。")
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(f"{outdir}:已有同名的文件,不能用作输出文件夹。请用 -o 指定其他文件夹。")
-    paths, problems = find_inputs(folder, skip=outdir)
-    if not paths and not problems:
-        raise InputError(f"{folder}:文件夹中没有 .xlsx 工作簿。")
-    try:
-        outdir.mkdir(exist_ok=True)
-    except OSError as exc:
-        from make_report.core.errors import folder_error
-
-        raise folder_error(outdir, exc, writing=True) from None
-    if not os.access(outdir, os.W_OK | os.X_OK):  # before any work, not at the record
-        raise InputError(f"{outdir}:输出文件夹不可写(只读或没有权限),请用 -o 换一个位置。")
     console = make_console(stderr=True)
-    if jobs is not None and jobs > max_jobs():
-        console.print(Text(f"--jobs {jobs} 超过本机可用的核心数,改用 {max_jobs()} 个进程。",
-                           style="yellow"))
-    options = BatchOptions(html=html, force=force)
-    interrupted = False
-    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("生成报告", total=len(paths))
-        try:
-            items = run_batch(paths, folder, outdir, options, jobs, task=api.batch_item,
-                              progress=lambda _item: bar.advance(task), hold_on_interrupt=True)
-        except (BatchInterrupted, KeyboardInterrupt) as exc:
-            hold_interrupts()  # the record is written whole, however often Ctrl-C is pressed
-            items, interrupted = getattr(exc, "items", []), True
-    finished = {i.file for i in items}
-    not_done = [n for n in (str(p.relative_to(folder)) for p in paths) if n not in finished]
-    items = items + problems
-    report = write_report(items, outdir, interrupted, not_done if interrupted else None)
-    show(items, console)
-    if interrupted:
-        console.print(shown(f"已中断:完成 {len(finished)} 个,其余 {len(not_done)} 个未处理;"
-                            f"结果见 {report}", style="yellow"))
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
+    task = None
+
+    def progress(total: int, item: BatchItem | None) -> None:
+        nonlocal task
+        if task is None:  # shown once the folder and the output folder are known to be usable
+            if jobs is not None and jobs > max_jobs():
+                console.print(Text(f"--jobs {jobs} 超过本机可用的核心数,改用 {max_jobs()} 个进程。",
+                                   style="yellow"))
+            bar.start()
+            task = bar.add_task("生成报告", total=total)
+        if item is not None:
+            bar.advance(task)
+
+    try:
+        run = api.batch(folder, outdir, jobs=jobs, html=html, force=force, progress=progress,
+                        hold_on_interrupt=True)
+    finally:
+        if task is not None:
+            bar.stop()
+    show(run.items, console)
+    if run.interrupted:
+        console.print(shown(f"已中断:完成 {run.finished} 个,其余 {len(run.not_done)} 个未处理;"
+                            f"结果见 {run.report}", style="yellow"))
         release_interrupts()
         return 2
-    console.print(shown(f"检查结果已写入 {report}"))
-    return 0 if all(i.status == "built" for i in items) else 1
+    console.print(shown(f"检查结果已写入 {run.report}"))
+    return run.exit_code
 
 
 def show(items: list[BatchItem], console) -> None:

@@ -13,11 +13,13 @@ import sys
 import unicodedata
 from typing import Any
 
+from make_report.checks.verdict import verdict_sentence
 from make_report.core.findings import SEVERITY_ZH, Findings
 from make_report.core.safe import visible
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+TONE = {"error": "bold red", "warning": "yellow", "ok": "green"}
 
 
 def make_console(stderr: bool = False) -> Any:
@@ -165,19 +167,10 @@ def _print_findings_rich(items: list, findings: Findings, name: str, overall: st
 
 
 def verdict_text(findings: Findings, name: str, overall: str = "") -> tuple[str, str]:
-    """The one-line summary and its style (bold red, yellow or green). A published report
-    passes only when every rule holds (``overall`` 一致)."""
-    errors, warnings = len(findings.errors), len(findings.warnings)
-    name = visible(name)
-    if overall and overall != "一致":
-        what = "存在不一致之处" if overall == "不一致" else "有表格未能完整读出,无法判断是否一致"
-        return f"{name}:{what}(见上表),不能判定报告一致。", "bold red"
-    if errors:
-        return (f"{name}:发现 {errors} 处错误、{warnings} 处警告,请改正错误后再生成报告。",
-                "bold red")
-    if warnings:
-        return f"{name}:没有错误,有 {warnings} 处警告,请核对。", "yellow"
-    return f"{name}:检查通过,没有发现问题。", "green"
+    """The one-line summary (``checks.verdict.verdict_sentence``, the desk's too) and its
+    style (bold red, yellow or green)."""
+    text, tone = verdict_sentence(findings, name, overall)
+    return text, TONE[tone]
 
 
 def print_ratios(ratios: list) -> None:

@@ -17,6 +17,23 @@ def find_rule(name: str) -> Rule:
     return found
 
 
+def wordings(r: Rule) -> list[str]:
+    """Each message the rule can give, its values shown as …, without the place."""
+    import string
+
+    out = []
+    for template in [r.message, *r.wordings.values()]:
+        if not template:
+            continue
+        parts = []
+        for literal, field, _, _ in string.Formatter().parse(template):
+            parts.append(literal.replace("{", "{{").replace("}", "}}"))
+            if field and field != "place":
+                parts.append("…")
+        out.append("".join(parts).format().strip().lstrip(":"))
+    return out
+
+
 def explain(name: str | None) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -27,6 +44,11 @@ def explain(name: str | None) -> None:
         console.print(Text(f"{r.id} {r.title}", style="bold"),
                       Text(f"({SEVERITY_ZH[r.severity]},{r.family})", style=STYLE[r.severity]))
         console.print(Text(r.explain))
+        shapes = wordings(r)
+        if len(shapes) > 1:
+            console.print(Text("提示的几种写法(… 处为具体的单元格、名称或数字):"))
+            for shape in shapes:
+                console.print(Text(f"  · {shape}"))
         return
     table = Table(header_style="bold", show_lines=False)
     for column in ("规则", "级别", "名称", "说明"):

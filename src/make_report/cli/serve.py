@@ -43,6 +43,32 @@ def run(db: str | None, data_dir: Path, host: str, port: int, init: bool,
         backup: Path | None, office: str | None, admin: str | None,
         workers: int | None = None, https: bool = False) -> int:
     _desk_modules()
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    try:
+        return _run(db, data_dir, host, port, init, backup, office, admin, workers, https)
+    except ArgumentError:
+        raise InputError("--db:数据库地址的写法无法识别。应写作 postgresql://用户:密码@主机/库,"
+                         "或不写(使用数据文件夹中的 SQLite)。") from None
+    except SQLAlchemyError:
+        raise InputError(f"--db {_without_password(db)}:无法打开或连接该数据库。请检查主机、端口、"
+                         "库名、用户名和密码,数据库服务是否已启动,SQLite 文件所在的文件夹是否存在。"
+                         ) from None
+
+
+def _without_password(db: str | None) -> str:
+    """The database address as it may be shown: never its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db).render_as_string(hide_password=True) if db else "(数据文件夹中的 SQLite)"
+    except Exception:
+        return ""
+
+
+def _run(db: str | None, data_dir: Path, host: str, port: int, init: bool,
+         backup: Path | None, office: str | None, admin: str | None,
+         workers: int | None, https: bool) -> int:
     from make_report.desk.service import Desk, DeskError
 
     if db is None and not data_dir.exists() and not init:

@@ -25,10 +25,23 @@ MAX_DECIMALS = 4
 class Parsed:
     value: Value
     severity: str | None = None  # None: clean; "info", "warning", "error"
-    problem: str = ""
+    kind: str = ""
+    """Which problem (a wording of rule N1 in the catalogue: ``negative``, ``text`` …);
+    the catalogue words it, with ``shown`` (the value as the message quotes it)."""
+    shown: str = ""
     text_number: bool = False
-    """A number typed as text (``problem`` holds the text): Excel's SUM and the workbook's
+    """A number typed as text (``shown`` holds the text): Excel's SUM and the workbook's
     checks count it as 0, so it is refused rather than read as a number (rule X1)."""
+    places: int = 0
+    """For ``decimals``: how many decimals an amount may have."""
+
+    @property
+    def params(self) -> dict[str, object]:
+        """What ``rules.finding(NUMBER_RULE[severity], place, **parsed.params)`` needs."""
+        out: dict[str, object] = {"kind": self.kind or None, "shown": self.shown}
+        if self.kind == "decimals":
+            out["places"] = self.places
+        return out
 
 
 NUMBER_RULE = {"error": "N1", "warning": "N2"}
@@ -40,19 +53,18 @@ def parse(raw: object, f: Field, decimals: int = 0) -> Parsed:
     """A cell's content as the field's kind of number; ``decimals`` from the cell's format."""
     zero: Value = Decimal(0) if f.kind == "amount" else 0
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Parsed(zero, "info", "空白,按 0 计")
+        return Parsed(zero, "info", "blank")
     if isinstance(raw, bool):
-        return Parsed(zero, "error", f"应填写数字,实为逻辑值 {'TRUE' if raw else 'FALSE'}")
+        return Parsed(zero, "error", "boolean", "TRUE" if raw else "FALSE")
     if isinstance(raw, dt.datetime | dt.date | dt.time):
-        return Parsed(zero, "error", f"应填写数字,实为{_date_text(raw)}。Excel 会把 1/2 这样的输入"
-                                     "变成日期,请把单元格格式改为“常规”后重新填写数字")
+        return Parsed(zero, "error", "date", _date_text(raw))
     if isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip().replace(",", "")
         if text.lower() in ZERO_WORDS:
-            return Parsed(zero, "warning", f"填写了“{raw.strip()}”,已按 0 读取")
+            return Parsed(zero, "warning", "", raw.strip())
         if not NUMBER.fullmatch(text):
-            return Parsed(zero, "error", f"应填写数字,实为“{raw.strip()}”")
-        return Parsed(zero, "error", _clip(raw.strip()), text_number=True)
+            return Parsed(zero, "error", "text", raw.strip())
+        return Parsed(zero, "error", "", _clip(raw.strip()), text_number=True)
     return _number(Decimal(str(raw)), f, decimals, "")
 
 
@@ -67,7 +79,7 @@ def parse_number(raw: object, f: Field) -> Parsed:
     """
     zero: Value = Decimal(0) if f.kind == "amount" else 0
     if isinstance(raw, bool):
-        return Parsed(zero, "error", f"应为数字,实为逻辑值 {'true' if raw else 'false'}")
+        return Parsed(zero, "error", "json_boolean", "true" if raw else "false")
     if isinstance(raw, int | Decimal):
         number = Decimal(raw)  # no detour through text: Python limits long ints as text
     elif isinstance(raw, float):
@@ -75,10 +87,10 @@ def parse_number(raw: object, f: Field) -> Parsed:
     elif isinstance(raw, str) and NUMBER.fullmatch(raw.strip()):
         number = Decimal(raw.strip())
     elif isinstance(raw, str):
-        return Parsed(zero, "error", f"应为数字,实为文字“{_clip(raw)}”")
+        return Parsed(zero, "error", "json_text", _clip(raw))
     else:
         kind = {list: "列表", dict: "对象"}.get(type(raw), "其他内容")
-        return Parsed(zero, "error", f"应为数字,实为{kind}")
+        return Parsed(zero, "error", "json_other", kind)
     places = -number.as_tuple().exponent if number.is_finite() else 0  # type: ignore[operator]
     return _number(number, f, places if 0 < places <= MAX_DECIMALS else 0, "")
 
@@ -100,16 +112,16 @@ def _date_text(raw: dt.datetime | dt.date | dt.time) -> str:
 def _number(number: Decimal, f: Field, decimals: int, note: str) -> Parsed:
     zero: Value = Decimal(0) if f.kind == "amount" else 0
     if not number.is_finite():  # NaN or infinity: no spreadsheet should hold one
-        return Parsed(zero, "error", f"不是有效的数字({number})")
+        return Parsed(zero, "error", "not_finite", str(number))
     if number < 0 and f.kind != "signed":
-        return Parsed(zero, "error", f"不能为负数,实为 {_shown(number)}")
+        return Parsed(zero, "error", "negative", _shown(number))
     if abs(number) >= MAX_COUNT:
-        return Parsed(zero, "error", f"数值过大({_shown(number)}),请核对")
+        return Parsed(zero, "error", "too_large", _shown(number))
     if f.kind == "amount":
         return _amount(number, decimals, note)
     if number != number.to_integral_value():
-        return Parsed(zero, "error", f"件数应为整数,实为 {_shown(number)}")
-    return Parsed(int(number), "warning" if note else None, note)
+        return Parsed(zero, "error", "not_whole", _shown(number))
+    return Parsed(int(number), "warning" if note else None, "", note)
 
 
 def _shown(number: Decimal) -> str:
@@ -122,14 +134,14 @@ def _amount(number: Decimal, decimals: int, note: str) -> Parsed:
     try:
         exponent = -number.normalize().as_tuple().exponent  # type: ignore[operator]
     except (InvalidOperation, TypeError):
-        return Parsed(Decimal(0), "error", f"不是有效金额:{number}")
+        return Parsed(Decimal(0), "error", "bad_amount", str(number))
     if exponent > MAX_DECIMALS:
-        return Parsed(Decimal(0), "error", f"金额最多保留{MAX_DECIMALS}位小数,实为 {_shown(number)}")
+        return Parsed(Decimal(0), "error", "decimals", _shown(number), places=MAX_DECIMALS)
     places = max(decimals, exponent, 0)
     value = number.quantize(Decimal(1).scaleb(-places))
     if value.is_zero():
         value = value.copy_abs()  # -0 is 0: a report never shows “-0.00”
-    return Parsed(value, "warning" if note else None, note)
+    return Parsed(value, "warning" if note else None, "", note)
 
 
 def format_decimals(number_format: str) -> int:

@@ -4,7 +4,7 @@ Every error a clerk's input or command can cause derives from ``MakeReportError`
 carries its sentence in ``message``: ``InputError`` (file or command unusable),
 ``formats.UnknownFormat``, ``core.interchange.InterchangeError``,
 ``narrative.NarrativeError``. ``user_message`` turns any exception into what a user reads;
-the CLI (``cli.main``) and the batch worker (``app.batch``) are its only two callers that
+the CLI (``cli.main``) and the batch worker (``api.batch_item``) are its only two callers that
 decide what happens next (exit 2, or the file marked unusable).
 """
 

@@ -83,12 +83,12 @@ def report_from_dict(data: dict[str, Any]) -> tuple[Report, Findings]:
         where = "/".join(str(p) for p in path)
         column = f.column_index if f.column_index is not None else f.column
         if raw is None:
-            findings.add(finding("B1", f"JSON {where}", blank="缺少数值", table=f.table,
+            findings.add(finding("B1", f"JSON {where}", kind="missing", table=f.table,
                                  row=f.row, column=column, fields=(f.key,)))
             continue
         parsed = parse_number(raw, f)
         if parsed.severity == "error":
-            findings.add(finding("N1", f"JSON {where} {f.label}", problem=parsed.problem,
+            findings.add(finding("N1", f"JSON {where} {f.label}", **parsed.params,
                                  table=f.table, row=f.row, column=column, fields=(f.key,),
                                  found=_found(raw)))
             continue
@@ -168,8 +168,7 @@ def _date(raw: Any, findings: Findings) -> dt.date | None:
             return dt.datetime.fromisoformat(raw.strip()).date()
         except ValueError:
             pass
-    findings.add(finding("M2", "JSON date", shown=_shown(raw), found=_found(raw),
-                         example="2025-01-20"))
+    findings.add(finding("M2", "JSON date", kind="json", shown=_shown(raw), found=_found(raw)))
     return None
 
 

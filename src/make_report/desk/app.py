@@ -563,7 +563,7 @@ def warm_up() -> None:
     import make_report.api
     import make_report.app.summary
     import make_report.checks.validate
-    import make_report.cli.console
+    import make_report.checks.verdict
     import make_report.writers.docx
     import make_report.writers.html  # noqa: F401
 

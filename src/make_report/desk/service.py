@@ -60,7 +60,7 @@ def check_file(path: Path, shown_name: str, year: int | None = None) -> Checked:
     """Run the command line's check on a stored file; the page shows the same sentences.
     ``year``: the year being collected (S2 when the workbook is another year's)."""
     from make_report import api
-    from make_report.cli.console import verdict
+    from make_report.checks.verdict import verdict_sentence
     from make_report.core.errors import InputError
 
     try:
@@ -84,7 +84,7 @@ def check_file(path: Path, shown_name: str, year: int | None = None) -> Checked:
                                          key=lambda f: ("error", "warning", "info").index(
                                              f.severity))]
     return Checked(len(result.findings.errors), len(result.findings.warnings), items, None,
-                   verdict(result.findings, shown_name).plain)
+                   verdict_sentence(result.findings, shown_name)[0])
 
 
 def check_stored(path: Path, suffix: str, shown: str, year: int | None) -> Checked:
@@ -134,7 +134,7 @@ def _warm_worker() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
     import make_report.api
     import make_report.checks.validate
-    import make_report.cli.console
+    import make_report.checks.verdict
     import make_report.writers.docx  # noqa: F401
 
 

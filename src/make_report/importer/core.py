@@ -89,27 +89,24 @@ def completeness(result: ImportResult) -> list[Finding]:
         extra = result.leftover.get(table.key)
         if extra:
             shown = "、".join(extra[:MAX_ROWS_NAMED]) + ("等" if len(extra) > MAX_ROWS_NAMED else "")
-            out.append(finding("P1", name, table=table.key,
-                               problem=f"有 {len(extra)} 个数字({shown})无法对应到官方表格的单元格,"
-                                       "表格未能完整读出,读出的数字可能错位,请对照原报告核对"))
+            out.append(finding("P1", name, kind="extra", table=table.key, count=len(extra),
+                               numbers=shown))
         if not rows:
             continue
         total = sum(len(keys) for keys in rows.values())
-        if total == len(table.fields):
-            problem = "整张表未能读出"
-        else:
+        what = ""
+        if total < len(table.fields):
             labels = {f.row: f.row_label for f in table.fields}
             width = {r: sum(1 for f in table.fields if f.row == r) for r in rows}
             named = [f"“{labels[r]}”" + (f"({len(k)} 格)" if len(k) < width[r] else "")
                      for r, k in list(rows.items())[:MAX_ROWS_NAMED]]
             more = f"等 {len(rows)} 行" if len(rows) > MAX_ROWS_NAMED else ""
-            problem = f"{'、'.join(named)}{more}未能完整读出"
+            what = f"{'、'.join(named)}{more}"
         blank = sum(1 for keys in rows.values() for k in keys if k in result.blank)
-        blanks = f",其中 {blank} 格在报告中为空白" if blank else ""
-        out.append(finding("P1", name, table=table.key,
+        kind = ("rows" if what else "whole") + ("_blanks" if blank else "")
+        out.append(finding("P1", name, kind=kind, table=table.key,
                            fields=tuple(k for keys in rows.values() for k in keys),
-                           problem=f"{problem}(共 {total} 格留空,不按 0 计{blanks}),"
-                                   "涉及这些格子的勾稽关系无法判断"))
+                           rows=what, total=total, blank=blank))
     return out
 
 
@@ -129,8 +126,7 @@ def _guessed_year(source: Source, notes: Findings, path: Path) -> int:
     year = guess_year(source.lines)
     if year is None:
         raise InputError(f"{path.name}:未找到报告标题,也无法从正文判断报告年度,请指定年度。")
-    notes.add(finding("I2", problem=f"未找到标题“<机关名称><年度>年{REPORT_TITLE}”,"
-                      f"报告年度按正文中最常出现的年份读作 {year} 年,请核对"))
+    notes.add(finding("I2", kind="no_title", title=REPORT_TITLE, year=year))
     return year
 
 
@@ -138,9 +134,9 @@ def _agency(layout: Layout, notes: Findings) -> str:
     if layout.agency:
         return layout.agency
     if layout.signer:
-        notes.add(finding("I3", problem=f"标题中没有机关名称,按落款读作“{layout.signer}”"))
+        notes.add(finding("I3", kind="agency_from_signer", signer=layout.signer))
         return layout.signer
-    notes.add(finding("I2", problem="未找到机关名称(标题和落款中都没有),请补填"))
+    notes.add(finding("I2", kind="no_agency"))
     return ""
 
 
@@ -150,8 +146,7 @@ def _format(format_id: str | None, tokens: list, year: int, notes: Findings) -> 
         return get_format(format_id)
     fmt, by_labels = tables.choose_format(region_text(tokens), year)
     if by_labels and not fmt.covers(year):
-        notes.add(finding("I2", problem=f"报告年度为 {year} 年,但表二使用的是{fmt.name},"
-                          "已按表二的格式读取"))
+        notes.add(finding("I2", kind="format_year", year=year, format=fmt.name))
     return fmt
 
 
@@ -161,8 +156,8 @@ def _read_tables(out: Collector, fmt: Format, tokens: dict) -> str | None:
     for section in fmt.sections:
         if section.table and section.key not in tokens:
             keys = tuple(f.key for f in fmt.table(section.table).fields)
-            out.note("I1", f"未找到“{section.title}”一节,表{section.number}未读取",
-                     section.table, keys)
+            out.note("I1", "no_section", "", section.table, keys, section=section.title,
+                     number=section.number)
     active = fmt.table("active_disclosure")
     assert isinstance(active, BlockTable)
     if "active_disclosure" in tokens:
@@ -188,8 +183,8 @@ def _read_applications(out: Collector, fmt: Format, tokens: list) -> str | None:
     keys = tuple(f.key for f in table.fields if f.row in {r.key for r in lost})
     names = "、".join(r.label for r in lost)
     out.absent.update(keys)
-    out.note("I2", f"表三的“(六)其他处理”等行按{theirs.name}填报,与{fmt.name}不同:"
-             f"{names} 无法从报告中读出,未读取;报告中的数字另行保留", "applications", keys)
+    out.note("I2", "other_rows", "", "applications", keys, theirs=theirs.name, ours=fmt.name,
+             names=names)
     return theirs.id
 
 
@@ -209,15 +204,15 @@ def _narrative(source: Source, layout: Layout, fmt: Format,
             out.setdefault(section.key, []).extend(entries(lines, source.wrapped))
     for s in fmt.narrative_sections:
         if s.key not in out:
-            notes.add(finding("I3", problem=f"未找到“{s.title}”一节"))
+            notes.add(finding("I3", kind="no_section", section=s.title))
     return out
 
 
 def _date_notes(layout: Layout, notes: Findings) -> None:
     if layout.date_text and layout.date is None:
-        notes.add(finding("I1", problem=f"落款日期“{layout.date_text}”不是有效日期,未读取"))
+        notes.add(finding("I1", kind="bad_date", text=layout.date_text))
     elif layout.date_text is None:
-        notes.add(finding("I3", problem="未找到落款日期"))
+        notes.add(finding("I3", kind="no_date"))
 
 
 # --- audit: the sum rules on what was read ---
@@ -235,8 +230,7 @@ def audit(result: ImportResult) -> Findings:
     out.extend(_variant_findings(result))
     out.extend(check_headings(result.report.format, result.headings, result.numbering))
     if skipped:
-        out.add(finding("I3", problem=f"有 {skipped} 项勾稽关系或文字核对涉及未能读取的单元格,"
-                        "未作判断"))
+        out.add(finding("I3", kind="skipped", count=skipped))
     return out
 
 

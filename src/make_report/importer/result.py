@@ -98,12 +98,14 @@ class Collector:
         name = self.fmt.table_name(table) or "表"
         return f"{name} {self.labels.get(key, key)}" if key else name
 
-    def note(self, rule: str, problem: str, table: str | None = None,
-             keys: tuple[str, ...] = ()) -> None:
-        """A finding of ``rule`` (I1 unread, I2 drift, I3 a remark) about ``keys``."""
+    def note(self, rule: str, kind: str, place: str = "", table: str | None = None,
+             keys: tuple[str, ...] = (), **params: object) -> None:
+        """A finding of ``rule`` (I1 unread, I2 drift, I3 a remark) about ``keys``, in the
+        catalogue's wording of ``kind``."""
         f = self.fmt.field_map.get(keys[0]) if len(keys) == 1 else None
-        self.findings.add(finding(rule, problem=problem, table=table, row=f.row if f else None,
-                                  column=f.column_index if f else None, fields=keys))
+        self.findings.add(finding(rule, place, kind=kind, table=table,
+                                  row=f.row if f else None,
+                                  column=f.column_index if f else None, fields=keys, **params))
 
     def own_label(self, keys: tuple[str, ...], row_label: str) -> None:
         """Name cells after the report's own row label (it may differ from the official)."""
@@ -116,14 +118,13 @@ class Collector:
         """One cell: a number is kept; a blank or an unreadable cell becomes an I1 warning."""
         if token.kind == "blank":
             self.blank.append(key)
-            shown = f"为“{token.text}”" if token.text else "为空白"
-            self.note("I1", f"{self.where(table, key)} 单元格{shown},未读取(不按 0 计)",
-                      table, (key,))
+            self.note("I1", "blank_text" if token.text else "blank", self.where(table, key),
+                      table, (key,), text=token.text)
             return
         value = parse_value(token.text, kind)  # type: ignore[arg-type]
         if value is None:
-            self.note("I1", f"{self.where(table, key)} 不是数字(“{token.text}”),未读取",
-                      table, (key,))
+            self.note("I1", "not_number", self.where(table, key), table, (key,),
+                      text=token.text)
         elif key in self.fmt.field_map:
             self.values[key] = value
         else:
@@ -134,8 +135,7 @@ class Collector:
         for token in tokens:
             if token.kind == "value":
                 self.leftover.setdefault(table, []).append(token.text)
-                self.note("I1", f"{self.where(table)} 多出的数字“{token.text}”"
-                          "无法对应到官方表格的单元格,未读取", table)
+                self.note("I1", "extra_number", self.where(table), table, text=token.text)
 
     def unread_keys(self) -> list[str]:
         return [f.key for f in self.fmt.fields if f.key not in self.values]

@@ -84,34 +84,28 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
     for spec, cells, own in result.placed:
         drifted = own is not None and own != norm(spec.label)
         if drifted:
-            out.note("I3", f"{out.where(table)} 行标签“{own}”与官方表格的"
-                     f"“{spec.label}”不一致,已按该行读取", table, spec.keys)
+            out.note("I3", "own_label", out.where(table), table, spec.keys, own=own,
+                     label=spec.label)
         out.own_label(spec.keys, own if drifted and own else spec.label)
         for key, token in zip(spec.keys, cells, strict=True):
             out.put(key, token, kinds.get(key, "count"), table)
     for spec, cells in result.short:
         found = "、".join(t.text or "空白" for t in cells) or "无"
-        out.note("I1", f"{out.where(table)} “{spec.label}”一行只找到 {len(cells)} 个数"
-                 f"({found}),应有 {spec.width} 个,无法确定各自所在的列,该行未读取",
-                 table, spec.keys)
+        out.note("I1", "row_short", out.where(table), table, spec.keys, label=spec.label,
+                 count=len(cells), numbers=found, width=spec.width)
     for spec, cells in result.crowded:
         found = "、".join(t.text or "空白" for t in cells)
-        out.note("I1", f"{out.where(table)} “{spec.label}”一行有 {len(cells)} 格({found}),"
-                 f"多于应有的 {spec.width} 格,无法确定哪一格是多出的,该行未读取",
-                 table, spec.keys)
+        out.note("I1", "row_crowded", out.where(table), table, spec.keys, label=spec.label,
+                 count=len(cells), numbers=found, width=spec.width)
     for spec, cells in result.wrapped:
-        found = "”“".join(t.text for t in cells)
-        out.note("I1", f"{out.where(table)} “{spec.label}”一行的数字连在一起,其后另起一行的"
-                 f"数字(“{found}”)既可能是这一行折行的部分,也可能是下一行(其标签不在此处),"
-                 "无法确定,未读取", table, spec.keys)
+        out.note("I1", "row_wrapped", out.where(table), table, spec.keys, label=spec.label,
+                 numbers="”“".join(t.text for t in cells))
     for spec in result.missing:
-        out.note("I1", f"{out.where(table)} 未找到“{spec.label}”一行的数字,该行未读取",
-                 table, spec.keys)
+        out.note("I1", "row_missing", out.where(table), table, spec.keys, label=spec.label)
     if result.unlabelled:
         names = "、".join(f"“{s.label}”" for s in result.unlabelled[:3])
         more = f"等 {len(result.unlabelled)} 行" if len(result.unlabelled) > 3 else ""
-        out.note("I3", f"{out.where(table)} {names}{more}的数字前没有对应的行标签"
-                 "(标签错位或缺失),已按官方表格的行序读取,请核对", table)
+        out.note("I3", "unlabelled", out.where(table), table, names=names + more)
     out.unplaced(table, result.leftover)
     if result.runs:
         read_runs(out, table, result.runs)
@@ -166,8 +160,8 @@ def read_runs(out: Collector, table: str,
             found = splits([t.text for t in tokens], spec.width,
                            row_lines([(left, right) for _, left, right in inside], spec.keys))
         except TooMany:
-            out.note("I1", f"{_row_place(out, table, spec)}的数字连在一起(“{text}”),"
-                     "可能的拆法太多,该行未读取", table, spec.keys)
+            out.note("I1", "run_too_many", _row_place(out, table, spec), table, spec.keys,
+                     text=text)
             continue
         if not found:
             rules = "、".join(dict.fromkeys(f"{rule_title(r)}({r})" for r, *_ in inside)) \
@@ -216,8 +210,8 @@ def _by_narrative(out: Collector, table: str, spec: RowSpec,
     nothing."""
     kept, said = narrative_filter(out, [dict(zip(spec.keys, f, strict=True)) for f in found])
     if said:
-        out.note("I3", f"{_row_place(out, table, spec)}的数字连在一起,按正文所述"
-                 f"“{said}”选定拆法,请核对", table, spec.keys)
+        out.note("I3", "run_by_claims", _row_place(out, table, spec), table, spec.keys,
+                 said=said)
     return [tuple(r[k] for k in spec.keys) for r in kept]  # type: ignore[misc]
 
 
@@ -318,8 +312,7 @@ def read_review(out: Collector, fmt: Format, tokens: Sequence[Token]) -> None:
     keys = [f.key for f in table.fields]
     runs = [v for _, v in groups(tokens) if any(t.kind == "value" for t in v)]
     if not runs:
-        out.note("I1", f"{out.where(table.key)} 未找到数字,未读取", table.key,
-                 tuple(keys))
+        out.note("I1", "no_numbers", out.where(table.key), table.key, tuple(keys))
         return
     flat = [t for run in runs for t in run]
     if len(flat) == 1 and run_of(flat, len(keys)):
@@ -327,8 +320,8 @@ def read_review(out: Collector, fmt: Format, tokens: Sequence[Token]) -> None:
         return
     cells = runs[0] if len(runs) == 1 else _rearrange(out, fmt, table.key, keys, runs)
     if len(cells) < len(keys):
-        out.note("I1", f"{out.where(table.key)} 只找到 {len(cells)} 个数,"
-                 f"应有 {len(keys)} 个,无法确定各自所在的列,未读取", table.key, tuple(keys))
+        out.note("I1", "table_short", out.where(table.key), table.key, tuple(keys),
+                 count=len(cells), width=len(keys))
         return
     for key, token in zip(keys, cells, strict=False):
         if token is not None:
@@ -347,10 +340,8 @@ def _surplus_blanks(out: Collector, fmt: Format, table: str, keys: list[str],
     if len(numbers) != len(keys) or not _consistent(fmt, table, dict(zip(keys, values,
                                                                          strict=True))):
         return
-    out.note("I2", f"{out.where(table)} 数据行有 {len(cells)} 格,多于官方的 "
-             f"{len(keys)} 格;若其中的空白格只是网页排版多出的格子,则各格依次为 "
-             f"{' '.join(t.text for t in numbers)},各组总计均与各项之和相符。"
-             "已按空白格读取,请对照原表核对", table)
+    out.note("I2", "wide_row", out.where(table), table, count=len(cells), width=len(keys),
+             numbers=" ".join(t.text for t in numbers))
 
 
 def _rearrange(out: Collector, fmt: Format, table: str, keys: list[str],
@@ -363,8 +354,7 @@ def _rearrange(out: Collector, fmt: Format, table: str, keys: list[str],
     flat = [t for run in runs for t in run]
     orders = _orders(fmt, table, keys, runs) if len(flat) == len(keys) else []
     if not orders:
-        out.note("I2", f"{out.where(table)} 数字被表头文字隔开,已按出现的顺序读取,"
-                 "请核对", table)
+        out.note("I2", "split_by_headers", out.where(table), table)
         return list(flat)
     if [t.text for t in orders[0]] == [t.text for t in flat]:
         return list(flat)
@@ -376,8 +366,8 @@ def _rearrange(out: Collector, fmt: Format, table: str, keys: list[str],
              for i, t in enumerate(best[0])]
     unsure = tuple(k for k, c in zip(keys, cells, strict=True) if c is None)
     how = "各组“总计 = 各项之和”" + (f"和正文所述“{said}”" if said else "")
-    out.note("I2", f"{out.where(table)} 数字在文本中顺序错乱,已按{how}复原"
-             + (",请核对" if not unsure else ""), table)
+    out.note("I2", "reordered_unsure" if unsure else "reordered", out.where(table), table,
+             how=how)
     if unsure:
         at = [i for i, k in enumerate(keys) if k in unsure]
         shown = " / ".join(" ".join(o[i].text for i in at) for o in best[:SHOWN_CANDIDATES])
@@ -456,7 +446,8 @@ def block_notes(out: Collector, table: BlockTable, tokens: Sequence[Token]) -> N
     for block in table.blocks:
         start = text.find(norm(block.title), pos)
         if start < 0:
-            out.note("I3", f"{out.where(table.key)} 未见“{block.title}”的标题", table.key)
+            out.note("I3", "no_block_title", out.where(table.key), table.key,
+                     title=block.title)
             continue
         end = text.find(norm(block.rows[0].label), start)
         header = text[start:end] if end > start else text[start:]
@@ -469,5 +460,4 @@ def _missing(out: Collector, table: str, where: str, labels: list[str], header: 
              found: Callable[[str, str], bool]) -> None:
     for label in labels:
         if not found(label, header):
-            out.note("I3", f"{out.where(table)} {where}表头中未见“{label}”"
-                     "(缺失或写法不同),按官方列序读取", table)
+            out.note("I3", "no_column", out.where(table), table, block=where, label=label)

@@ -91,7 +91,9 @@ def syntax(exc: TemplateSyntaxError) -> str:
     return "写法有误,请检查 {{ }}、{% %} 是否成对,名称和符号是否写错"
 
 
-def unknown(where: str, exc: UnknownName, ctx: Mapping) -> str:
+def unknown(exc: UnknownName, ctx: Mapping) -> tuple[str, str, str]:
+    """The name a template could not find: its full path, the missing part, and the names
+    it could have meant (empty when there are none); rule J1 words them."""
     owner = exc.owner
     if isinstance(owner, Names):
         path = f"{owner.path}.{exc.name}" if owner.path else str(exc.name)
@@ -102,5 +104,4 @@ def unknown(where: str, exc: UnknownName, ctx: Mapping) -> str:
     else:  # a top-level name
         path, more = str(exc.name), ""
         options = "、".join(k for k in ctx if not k.isascii())
-    hint = f",可用:{options}{more}" if options else ""
-    return f"{where} 模板中的“{path}”无法识别:没有“{exc.name}”{hint}"
+    return path, str(exc.name), f"{options}{more}" if options else ""

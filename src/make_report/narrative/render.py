@@ -47,7 +47,20 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 
 
 class NarrativeError(MakeReportError):
-    """A template that cannot be rendered; the message is Chinese and names the place."""
+    """A template that cannot be rendered; the message is Chinese and names the place. One
+    raised by ``render_text`` is worded by the catalogue (rule J1) and carries that
+    wording's ``kind`` and ``params``, so a check reports it as a finding in the same words."""
+
+    def __init__(self, message: str, kind: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.kind, self.params = kind, dict(params or {})
+
+
+def _cannot_render(kind: str, where: str, **params: object) -> NarrativeError:
+    from make_report.rules import finding
+
+    return NarrativeError(finding("J1", where, kind=kind, **params).message, kind, params)
 
 
 def render_context(report: Report) -> Names:
@@ -90,15 +103,17 @@ def render_text(source: str, report: Report | Mapping, where: str,
             if budget is not None:
                 budget.left -= limit - max(cell[0], 0)
     except TemplateSyntaxError as exc:
-        raise NarrativeError(f"{where} 模板语法有误(第{exc.lineno}行):{syntax(exc)}") from None
+        raise _cannot_render("syntax", where, line=exc.lineno, detail=syntax(exc)) from None
     except UnknownName as exc:
-        raise NarrativeError(unknown(where, exc, ctx)) from None
+        path, name, options = unknown(exc, ctx)
+        raise _cannot_render("unknown" if options else "unknown_bare", where, path=path,
+                             name=name, options=options) from None
     except SecurityError as exc:
-        raise NarrativeError(f"{where} 模板中有不允许的操作:{security(exc)}") from None
+        raise _cannot_render("unsafe", where, detail=security(exc)) from None
     except NotPrintable as exc:
-        raise NarrativeError(f"{where} {exc.message}") from None
+        raise _cannot_render("not_printable", where, detail=exc.message) from None
     except Exception as exc:  # MemoryError, RecursionError too: one sentence, never a crash
-        raise NarrativeError(f"{where} 模板无法计算:{runtime(exc)}") from None
+        raise _cannot_render("runtime", where, detail=runtime(exc)) from None
 
 
 def template_dir(custom: Path | None = None) -> Path:

@@ -244,13 +244,13 @@ class _Reader:
         labels = {key: label for key, label, _ in META_ROWS}
         agency = self._clean(ws, cells["agency"], labels["agency"])
         if not agency:
-            self._add("M1", ws.title, cells["agency"], problem=f"{labels['agency']}未填写")
+            self._add("M1", ws.title, cells["agency"], kind="blank", name=labels["agency"])
         for key in ("lead", "contact"):
             self.cells[key] = Location(ws.title, cells[key])
         year = _year(ws[cells["year"]].value)
         if year is None:
-            self._add("M1", ws.title, cells["year"],
-                      problem=f"{labels['year']}应为四位年份,实为“{ws[cells['year']].value or ''}”")
+            self._add("M1", ws.title, cells["year"], kind="year", name=labels["year"],
+                      shown=ws[cells["year"]].value or "")
         return {"agency": agency, "year": year or self.fmt.years[0],
                 "date": self._date(ws, cells["date"]),
                 "lead": self._clean(ws, cells["lead"], labels["lead"]),
@@ -272,8 +272,7 @@ class _Reader:
             return dt.date(*map(int, m.groups())) if m else None
         except ValueError:
             pass
-        self._add("M2", ws.title, cell, shown=f"“{text}”", found=text,
-                  example="2025-01-20 或 2025年1月20日")
+        self._add("M2", ws.title, cell, kind="cell", found=text)
         return None
 
     def _table(self, ts: TableSheet) -> dict[str, Any]:
@@ -291,13 +290,13 @@ class _Reader:
                 self.findings.add(finding("X1", f"{ts.name}!{address} {f.label}", sheet=ts.name,
                                           cells=(address,), table=f.table, row=f.row,
                                           column=f.column_index, fields=(f.key,),
-                                          found=parsed.problem))
+                                          found=parsed.shown))
             elif parsed.severity:
                 self._add(cellparse.NUMBER_RULE[parsed.severity], ts.name, address, f.label,
-                          problem=parsed.problem, table=f.table, row=f.row,
+                          **parsed.params, table=f.table, row=f.row,
                           column=f.column_index, fields=(f.key,))
         if blanks:
-            self.findings.add(finding("B1", ts.name, blank=f"有 {len(blanks)} 个空白单元格",
+            self.findings.add(finding("B1", ts.name, kind="cells", count=len(blanks),
                                       sheet=ts.name, cells=tuple(blanks)))
         return out
 
@@ -316,20 +315,18 @@ class _Reader:
         raw = cell.value
         decimals = cellparse.format_decimals(cell.number_format)
         if cell.data_type == "e":
-            return cellparse.Parsed(0, "error", f"单元格是错误值 {raw},请改为数字")
+            return cellparse.Parsed(0, "error", "error_value", str(raw))
         if cell.data_type == "f" or (isinstance(raw, str) and raw.startswith("=")):
             try:
                 raw = self._formula(ws, address, set())
             except FormulaError as exc:
-                return cellparse.Parsed(0, "error", f"公式出错({exc}),请改为数字或正确的公式")
+                return cellparse.Parsed(0, "error", "formula_error", str(exc))
             except (Unsupported, RecursionError) as exc:  # too much for us: Excel's own result
                 raw = self._cached_value(ws.title, address)
                 if raw is None and isinstance(exc, TooComplex):
-                    return cellparse.Parsed(0, "error", "公式引用的单元格过多,本工具无法核算,且文件中"
-                                            "没有 Excel 的计算结果,请在 Excel 或 WPS 中打开并保存后再试")
+                    return cellparse.Parsed(0, "error", "formula_too_complex")
                 if raw is None:
-                    return cellparse.Parsed(0, "error", "公式没有计算结果(文件未在 Excel 中保存过),"
-                                            "请在 Excel 或 WPS 中打开并保存后再试")
+                    return cellparse.Parsed(0, "error", "formula_not_computed")
         return cellparse.parse(raw, f, decimals)
 
     def _formula(self, ws: Any, address: str, seen: set[str]) -> Decimal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from make_report.core.findings import Finding, Severity
@@ -21,10 +21,26 @@ class Rule:
     explain: str
     """What the rule means to a clerk and how to put it right."""
     family: str = ""
+    wordings: dict[str, str] = field(default_factory=dict, hash=False)
+    """Kind -> template, for a rule that finds several kinds of problem (N1: a negative
+    count, text in a number cell …); ``message`` is then the template of no kind in
+    particular, or empty when every finding names its kind."""
 
     @property
     def params(self) -> tuple[str, ...]:
-        return tuple(name for _, name, _, _ in string.Formatter().parse(self.message) if name)
+        return _params(self.message)
+
+    def template(self, kind: str | None = None) -> str:
+        if kind is None and self.message:
+            return self.message
+        try:
+            return self.wordings[kind or ""]
+        except KeyError:
+            raise UnknownRule(f"{self.id}: no wording {kind!r}") from None
+
+
+def _params(template: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 class UnknownRule(KeyError):
@@ -37,7 +53,8 @@ def _collect() -> dict[str, Rule]:
         for r in family.RULES:
             if r.id in out:
                 raise ValueError(f"rule {r.id} defined twice")
-            out[r.id] = Rule(r.id, r.severity, r.title, r.message, r.explain, family.FAMILY)
+            out[r.id] = Rule(r.id, r.severity, r.title, r.message, r.explain, family.FAMILY,
+                             dict(r.wordings))
     return out
 
 
@@ -54,9 +71,11 @@ def rule(rule_id: str) -> Rule:
 def finding(rule_id: str, place: str = "", *, table: str | None = None, row: str | None = None,
             column: int | str | None = None, fields: tuple[str, ...] = (),
             sheet: str | None = None, cells: tuple[str, ...] = (),
-            expected: object = None, found: object = None, **params: Any) -> Finding:
-    """One finding of ``rule_id``, its sentence built from the catalogue's template."""
+            expected: object = None, found: object = None, kind: str | None = None,
+            **params: Any) -> Finding:
+    """One finding of ``rule_id``, its sentence built from the catalogue's template (the
+    wording of ``kind`` for a rule that finds several kinds of problem)."""
     r = rule(rule_id)
-    message = r.message.format(place=place, expected=expected, found=found, **params)
+    message = r.template(kind).format(place=place, expected=expected, found=found, **params)
     return Finding(r.id, r.severity, message.strip(), table, row, column,
                    fields, sheet, cells, expected, found)

@@ -13,3 +13,6 @@ class R(NamedTuple):
     title: str
     message: str
     explain: str
+    wordings: tuple[tuple[str, str], ...] = ()
+    """(kind, template) for a rule that finds several kinds of problem: the check names the
+    kind (``finding("N1", place, kind="negative", shown=…)``), the catalogue words it."""

@@ -165,10 +165,11 @@ class TemplateFill:
         self.count += 1
         inside = _container(p, root)
         if where != "正文" or inside:
-            self.findings.append(finding("D3", place, name=block, problem=inside or f"在{where}中"))
+            self.findings.append(finding("D3", place, kind=inside or "in_part", name=block,
+                                         part=where))
             return
         if alone.strip() or len(_TAG.findall("".join(t.text or "" for t in p.iter(W_T)))) > 1:
-            self.findings.append(finding("D3", place, name=block, problem="与其他文字在同一段中"))
+            self.findings.append(finding("D3", place, kind="with_text", name=block))
             return
         for element in self.layout(self.blocks.parts[block]):
             p.addprevious(element)
@@ -181,12 +182,8 @@ class TemplateFill:
         try:
             return xml_safe(render_text(m.group(0), self.context, place))
         except NarrativeError as exc:
-            self.findings.append(finding("D1", place, problem=_without(exc.message, place)))
+            self.findings.append(finding("D1", place, kind=exc.kind, **exc.params))
             return m.group(0)
-
-
-def _without(message: str, place: str) -> str:
-    return message.removeprefix(place).strip()
 
 
 def _paragraphs(root: etree._Element) -> list[etree._Element]:
@@ -198,14 +195,14 @@ def _owner(t: etree._Element) -> etree._Element | None:
 
 
 def _container(p: etree._Element, root: etree._Element) -> str:
-    """Why a table cannot go here: a table cell or a text box, else ''."""
+    """Why a table cannot go here (rule D3's kind): a table cell or a text box, else ''."""
     for ancestor in p.iterancestors():
         if ancestor is root:
             break
         if ancestor.tag == qn("w:tc"):
-            return "在表格单元格中"
+            return "in_cell"
         if ancestor.tag == qn("w:txbxContent"):
-            return "在文本框中"
+            return "in_text_box"
     return ""
 
 

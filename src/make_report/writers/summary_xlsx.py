@@ -15,7 +15,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from make_report.app.summary import (
+from make_report.checks.summary import (
     KEY_FIGURES,
     RATIO_COLUMNS,
     STATUS_ZH,
@@ -25,7 +25,7 @@ from make_report.app.summary import (
     ratio_of,
     ratio_parts,
 )
-from make_report.app.summary import rollups as make_rollups
+from make_report.checks.summary import rollups as make_rollups
 from make_report.core.grid import GridCell, table_grid
 from make_report.core.model import Value
 from make_report.core.safe import visible
