@@ -1,9 +1,12 @@
-"""Where the reference reports are, and their hand-read numbers as field key -> value."""
+"""Where the reference reports are, and their hand-read numbers as field key -> value.
+
+Shared by the tests and by bench/recovery.py (which puts this folder on its path)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +15,19 @@ import pytest
 from make_report.core.spec import Format, GridTable
 
 DATA = Path(__file__).parent / "data"
+
+REFS = [
+    ("000_d12fae63e0bd492a.txt", DATA / "ref_000_malugou_2023.json"),
+    ("001_24548c9bc9871823.txt", DATA / "ref_001_qingliu_2019.json"),
+    ("002_a7d1ab90ef2b8173.txt", DATA / "ref_002_xinji_2022.json"),
+    ("003_23d160e7ec491542.txt", DATA / "ref_003_ciyin_2023.json"),
+    ("004_1cf59b4176a625ae.txt", DATA / "ref_004_hezuo_2023.json"),
+    ("more/01_huaian_shi_2024.txt", None),
+    ("more/02_hongze_qu_2023.txt", None),
+    ("more/03_hongze_qu_2024.txt", None),
+]
+"""Every reference report with hand-read numbers: (its text, its numbers; None: the
+more/ report's own .expected.json)."""
 
 
 def shared_dir() -> Path | None:
@@ -34,6 +50,23 @@ def reference(name: str) -> Path:
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def hand_read_data(path: Path, data_file: Path | None) -> dict:
+    """The hand-read numbers of the reference report at ``path``."""
+    return load(data_file if data_file else path.with_name(path.stem + ".expected.json"))
+
+
+def overview(path: Path) -> str:
+    """What the report's 一、总体情况 says, its wrapped lines joined and page numbers
+    dropped: a page whose table cells ran together still has its own text."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find("一、总体情况")
+    end = text.find("二、主动公开", start)
+    if start < 0 or end < 0:
+        return ""
+    lines = (x.strip() for x in text[start + len("一、总体情况"):end].splitlines())
+    return "".join(x for x in lines if x and not re.fullmatch(r"-\s*\d+\s*-|\f", x))
 
 
 def expected_cells(data: dict, fmt: Format) -> dict[str, object]:

@@ -158,3 +158,89 @@ def mht(html: bytes, charset: str = "gb2312") -> bytes:
             "Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
             "Content-Location: http://www.example.gov.cn/logo.png\r\n\r\niVBORw0KGgo=\r\n"
             "------=_NextPart_000--\r\n").encode("ascii")
+
+
+# --- every layout the importer must read, of one reference report's hand-read numbers ---
+
+RUN_TOGETHER = {"run together": {}, "run together + chrome": {"chrome": True},
+                "one line": {"chrome": True, "one_line": True}}
+
+
+def layouts(name: str, data_file, tmp, *, pdf: bool = False) -> dict:
+    """Layout -> file: the report's text as found; its hand-read numbers with each row's
+    cells run together (plain, with site chrome, the whole body on one line), under the
+    report's own 总体情况 text; as Word exports the page to HTML and .mht; and, with
+    ``pdf``, as a PDF LibreOffice makes of the tool's .docx."""
+    from pathlib import Path
+
+    from importer_refs import expected_cells, hand_read_data, overview, shared_dir
+    from make_report.formats import FORMATS, get_format
+    from make_report.importer.tables import grid_table
+
+    tmp = Path(tmp)
+    path = shared_dir() / name
+    data = hand_read_data(path, data_file)
+    fmt = get_format(data["format"])
+    want = expected_cells(data, fmt)
+    out = {"as found": path}
+    own = {k: v for k, v in want.items() if v is not None and k in fmt.field_map}
+    if all(v is not None for k, v in want.items() if not k.startswith("applications.other_")):
+        # a blank cell has no place in a run of digits: such reports are not run together
+        rows = next((grid_table(f, "applications").rows for f in FORMATS.values()
+                     if all(data["applications"].get(r.key) is not None
+                            for r in grid_table(f, "applications").rows)), None)
+        for label, mode in RUN_TOGETHER.items():
+            target = tmp / f"{label}.txt"
+            target.write_text(run_together(want, fmt, "某县人民政府", data["year"], rows=rows,
+                                           says=overview(path), **mode), encoding="utf-8")
+            out[label] = target
+    report = Report(fmt, "某县人民政府", data["year"], values=own)
+    page = word_html(report)
+    (tmp / "word.html").write_bytes(page)
+    (tmp / "saved.mht").write_bytes(mht(page))
+    out["Word HTML"], out["MHT"] = tmp / "word.html", tmp / "saved.mht"
+    if pdf:
+        from make_report.writers.docx import write_docx
+        from make_report.writers.pdf import convert_to_pdf, soffice
+
+        if soffice():
+            write_docx(report, tmp / "report.docx")
+            convert_to_pdf([tmp / "report.docx"], [tmp / "report.pdf"])
+            out["PDF"] = tmp / "report.pdf"
+    return out
+
+
+_LITIGATION = tuple(f"review_litigation.{row}.{c}" for row in ("litigation_direct",
+                    "litigation_after_review") for c in range(5))
+UNDECIDABLE: dict[tuple[str, str], dict[str, str]] = {
+    **{("more/01_huaian_shi_2024.txt", "as found"): {key: (
+        "table 四 comes out of the PDF in five pieces (72 64 178 37 | 12 1 1 6 | 351 | "
+        "13 4 8 1 26 | 20). Six orders satisfy R1; the narrative (行政复议 351, 维持 72 …) "
+        "leaves two: 未经复议直接起诉 = 13 4 8 1 26 and 复议后起诉 = 12 1 1 6 20, or the "
+        "reverse. The narrative states only their sums (行政诉讼 46, 维持 25 = 13 + 12, "
+        "纠正 5, 其他 9, 尚未审结 7), the same under both; no count starts with 0; and the "
+        "text's order favours neither (each needs two pieces moved back; the hand-read "
+        "order puts 复议后起诉 before 行政复议's 总计). Listed in P6.") for key in _LITIGATION}},
+    **{("more/01_huaian_shi_2024.txt", layout): {
+        f"active_disclosure.normative_documents.{c}": (
+            "行政规范性文件 8 26 66 run together as 82666: six cuts into three counts none "
+            "starting with 0 (8 2 666 / 8 26 66 / 8 266 6 / 82 6 66 / 82 66 6 / 826 6 6); "
+            "table 二 has no sum rule, the narrative states nothing about 规范性文件 (its "
+            "政策性文件 11 件 is another thing) and Y2 needs the previous year's report. "
+            "Listed in P3.") for c in ("issued", "abolished", "in_force")}
+        for layout in RUN_TOGETHER},
+    **{("more/02_hongze_qu_2023.txt", layout): {key: (
+        "table 四 run together is 16 digits for 15 cells, so one cell has two digits: 10 "
+        "(行政复议 结果维持), 10 (行政复议 其他结果) or 50 (复议后起诉 结果纠正) - "
+        "10 1 0 0 0 | 0 0 0 0 0 | 5 0 0 0 0, 1 0 10 0 0 | … | 5 0 0 0 0 or 1 0 1 0 0 | … | "
+        "0 50 0 0 0. The report's own 总计 of 行政复议 and of 复议后起诉 print 0, so R1 fails "
+        "in both groups under every cut (P4, R1 不成立) and cannot pick one; the narrative "
+        "says nothing of 复议 or 诉讼.") for key in (
+            "review_litigation.review.0", "review_litigation.review.1",
+            "review_litigation.review.2", "review_litigation.litigation_after_review.0",
+            "review_litigation.litigation_after_review.1")}
+        for layout in RUN_TOGETHER},
+}
+"""Hand-read cells no rule, narrative statement or column fact decides in that layout:
+(report, layout) -> field key -> why. The importer leaves each empty and names it in a
+finding with its candidate readings; nowhere else may a hand-read number go unread."""

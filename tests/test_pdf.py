@@ -54,6 +54,27 @@ def test_every_number_of_a_pdf_report_is_read_from_its_place(pdfs, fmt_id):
     assert checked.verdict == "一致" and checked.exit_code == 0
 
 
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_the_order_a_pdf_writes_its_text_in_does_not_matter(pdfs, monkeypatch, order):
+    """WPS writes a table's text in an order of its own (reference 01: 复议后起诉 before
+    行政复议's 总计); cells are found by where they sit, so any order reads the same."""
+    import random
+
+    from make_report.importer import pdf
+
+    real = pdf._chars
+
+    def scrambled(path):
+        chars = real(path)
+        if order == "reversed":
+            return chars[::-1]
+        random.Random(7).shuffle(chars)
+        return chars
+
+    monkeypatch.setattr(pdf, "_chars", scrambled)
+    assert import_report(pdfs["2021"]).report.values == _report("2021").values
+
+
 def test_a_pdf_with_a_sum_error_does_not_pass(pdfs):
     checked = api.check(pdfs["broken"])
     assert checked.verdicts.rules["A2"] == "不成立" and checked.exit_code == 1

@@ -176,3 +176,48 @@ def test_every_rule_of_the_format_has_a_verdict(tmp_path):
     rules = api.check(path).verdicts.rules
     fmt = FORMATS["2021"]
     assert set(rules) == {e.id for e in fmt.equations} | {"N1", "T1"}
+
+
+def _cells(line: str) -> list[str]:
+    return line.split("\t")
+
+
+def _review_row(ls: list[str]) -> int:
+    return next(i for i, x in enumerate(ls) if x.count("\t") == 14 and x.split("\t")[0].isdigit())
+
+
+def _rows_of_table_3(ls: list[str]) -> list[int]:
+    return [i for i, x in enumerate(ls) if x.count("\t") == 7]
+
+
+MORE_DAMAGE = [
+    ("table 四 with one cell too many", lambda ls: [
+        x + "\t0" if i == _review_row(ls) else x for i, x in enumerate(ls)]),
+    ("table 三 printed twice", lambda ls: (
+        ls[:_rows_of_table_3(ls)[-1] + 1] + [ls[i] for i in _rows_of_table_3(ls)]
+        + ls[_rows_of_table_3(ls)[-1] + 1:])),
+    ("a column lost in every row of table 三", lambda ls: [
+        "\t".join(_cells(x)[:3] + _cells(x)[4:]) if i in _rows_of_table_3(ls) else x
+        for i, x in enumerate(ls)]),
+    ("an empty cell between two tabs", lambda ls: _edit_row(
+        ls, "2.重复申请", lambda s: "\t".join([*_cells(s)[:2], "", *_cells(s)[3:]]))),
+    ("a footnote mark on a total", lambda ls: _edit_row(
+        ls, TOTAL, lambda s: "\t".join([*_cells(s)[:-1], _cells(s)[-1] + "*"]))),
+    ("a row deleted", lambda ls: [x for x in ls if not x.startswith("2.重复申请")]),
+    ("two rows of table 三 swapped", lambda ls: [
+        ls[_rows_of_table_3(ls)[3]] if i == _rows_of_table_3(ls)[2] else
+        ls[_rows_of_table_3(ls)[2]] if i == _rows_of_table_3(ls)[3] else x
+        for i, x in enumerate(ls)]),
+]
+
+
+@pytest.mark.parametrize("damage", [d[1] for d in MORE_DAMAGE], ids=[d[0] for d in MORE_DAMAGE])
+def test_more_damage_is_never_a_pass(damage, tmp_path, capsys):
+    """A number no cell could take makes every cell of its table doubtful (one may be
+    misplaced): no rule on that table holds, so the verdict is never 一致."""
+    path = tmp_path / "报告.txt"
+    path.write_text("\n".join(damage(lines_of())), encoding="utf-8")
+    result = api.check(path)
+    assert result.exit_code != 0 and result.verdict != "一致"
+    assert main(["check", str(path)]) != 0
+    assert "检查通过" not in "".join(capsys.readouterr())

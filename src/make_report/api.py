@@ -36,8 +36,9 @@ class CheckResult:
     """Fields a published report's numbers could not be read for: no ratio rests on them."""
     verdicts: Verdicts | None = None
     unjudged: frozenset[str] = frozenset()
-    """Cells that were not read (a published report's, or an incomplete import's): no rule
-    resting on them holds."""
+    """Cells that were not read (a published report's, or an incomplete import's), and every
+    cell of a published table showing a number no cell could take (any may be misplaced):
+    no rule resting on them holds."""
     published: bool = False
 
     @property
@@ -126,7 +127,9 @@ def check(path: str | Path, format_id: str | None = None,
         imported = import_and_audit(path, format_id=format_id)
         result = ReadResult(imported.report, imported.findings, {}, path)
         unknown = set(imported.unread)
-        judged_unknown = set(imported.incomplete)
+        # a number no cell could take: any cell of its table may be the misplaced one
+        judged_unknown = set(imported.incomplete) | {
+            f.key for f in imported.report.format.fields if f.table in imported.leftover}
         variant, failed = imported.variant_report(), imported.failed
         ratio_unknown = frozenset(imported.uncertain)
     else:

@@ -168,6 +168,13 @@ Y2 = YearRule(
 )
 
 _COUNTED = r"\s*(?:件|起|条|宗|个)"
+_OUTCOMES = (("结果维持", r"(?:结果)?维持"), ("结果纠正", r"(?:结果)?纠正"),
+             ("其他结果", r"其他(?:结果)?"), ("尚未审结", r"尚?未审结"))
+"""Table 四's four outcome columns as a sentence names them (其中结果维持 25 件,…)."""
+_REVIEW = r"行政复议(?:(?!诉讼)[^。;；]){0,60}?"
+_LITIGATION = r"行政诉讼(?:(?!复议)[^。;；]){0,60}?"
+"""From 行政复议 (行政诉讼) to one of its outcomes, within the sentence, not past the other."""
+_STATED = r"[^。;；,，\d]{0,4}?" + COUNT + _COUNTED
 CLAIMS = (
     Claim("本年新收政府信息公开申请",
           r"(?:收到|受理|新收)[^。;；,，]{0,16}?申请[^。;；,，\d]{0,4}?" + COUNT + r"\s*(?:件|个|条|宗)",
@@ -176,11 +183,21 @@ CLAIMS = (
           ("review_litigation.review.4",)),
     Claim("行政诉讼", r"行政诉讼[^。;；,，\d]{0,6}?" + COUNT + _COUNTED,
           ("review_litigation.litigation_direct.4", "review_litigation.litigation_after_review.4")),
+    *(Claim(f"行政复议{label}", _REVIEW + outcome + _STATED, (f"review_litigation.review.{i}",))
+      for i, (label, outcome) in enumerate(_OUTCOMES)),
+    *(Claim(f"行政诉讼{label}", _LITIGATION + outcome + _STATED,
+            (f"review_litigation.litigation_direct.{i}",
+             f"review_litigation.litigation_after_review.{i}"))
+      for i, (label, outcome) in enumerate(_OUTCOMES)),
 )
 """T1 claims both formats share (tables 三 and 四 are alike)."""
 
 CLAIMS_2021 = (
     *CLAIMS,
+    Claim("本年制发规章", r"(?:制发|新增|出台|制定|印发)[^。;；,，\d]{0,8}?规章\s*" + COUNT + r"\s*件",
+          ("active_disclosure.regulations.issued",)),
+    Claim("现行有效规章", r"现行有效[^。;；,，\d]{0,8}?规章\s*" + COUNT + r"\s*件",
+          ("active_disclosure.regulations.in_force",)),
     Claim("现行有效行政规范性文件", r"现行有效[^。;；,，\d]{0,8}?规范性文件\s*" + COUNT + r"\s*件",
           ("active_disclosure.normative_documents.in_force",)),
     Claim("本年废止行政规范性文件", r"规范性文件[^。;；]{0,30}?废止\s*" + COUNT + r"\s*件",

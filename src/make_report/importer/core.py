@@ -51,11 +51,13 @@ def import_report(path: str | Path, *, agency: str | None = None, year: int | No
               for s in reversed(layout.sections) if s.key in TABLE_SECTIONS}
     fmt = _format(format_id, tokens.get("active_disclosure", []), year, notes)
     out = Collector(fmt)
-    out.narrative = [line.text for s in layout.sections if s.key not in TABLE_SECTIONS
-                     for line in source.lines[s.start:s.end] if line.kind == "text"]
+    narrative = _narrative(source, layout, fmt, notes)
+    # paragraphs with their wrapped lines joined, as the T1 claims read them
+    out.narrative = [p for entries_ in narrative.values() for e in entries_
+                     for p in ([e.heading] if e.heading else []) + e.paragraphs]
     variant = _read_tables(out, fmt, tokens)
     report = Report(fmt, agency or _agency(layout, notes), year, layout.date,
-                    _lead(source, layout), "", out.values, _narrative(source, layout, fmt, notes))
+                    _lead(source, layout), "", out.values, narrative)
     _date_notes(layout, notes)
     findings = Findings()
     findings.extend(notes)

@@ -79,7 +79,7 @@ def grid_table(fmt: Format, key: str) -> GridTable:
 def read_rows(out: Collector, table: str, tokens: Sequence[Token],
               specs: Sequence[RowSpec]) -> Walk:
     """Tables 二 and 三: walk the official rows, keep each cell, report what drifted."""
-    result = walk(tokens, specs)
+    result = walk(tokens, specs, _fits(table))
     kinds = {f.key: f.kind for fmt in FORMATS.values() for f in fmt.fields}
     for spec, cells, own in result.placed:
         drifted = own is not None and own != norm(spec.label)
@@ -93,6 +93,13 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
         found = "、".join(t.text or "空白" for t in cells) or "无"
         out.note("I1", "row_short", out.where(table), table, spec.keys, label=spec.label,
                  count=len(cells), numbers=found, width=spec.width)
+    for spec, cells in result.crowded:
+        found = "、".join(t.text or "空白" for t in cells)
+        out.note("I1", "row_crowded", out.where(table), table, spec.keys, label=spec.label,
+                 count=len(cells), numbers=found, width=spec.width)
+    for spec, cells in result.wrapped:
+        out.note("I1", "row_wrapped", out.where(table), table, spec.keys, label=spec.label,
+                 numbers="”“".join(t.text for t in cells))
     for spec in result.missing:
         out.note("I1", "row_missing", out.where(table), table, spec.keys, label=spec.label)
     if result.unlabelled:
@@ -103,6 +110,20 @@ def read_rows(out: Collector, table: str, tokens: Sequence[Token],
     if result.runs:
         read_runs(out, table, result.runs)
     return result
+
+
+def _fits(table: str) -> Callable[[RowSpec, str], bool]:
+    """Whether a digit string can be a row's cells run together under its own sum rules."""
+    lines = table_lines(table)
+
+    def fits(spec: RowSpec, text: str) -> bool:
+        inside = [(left, right) for _, left, right in lines
+                  if set(left) | set(right) <= set(spec.keys)]
+        try:
+            return bool(splits([text], spec.width, row_lines(inside, spec.keys)))
+        except TooMany:
+            return True
+    return fits
 
 
 WHOLE_ROW = "*"
@@ -145,9 +166,7 @@ def read_runs(out: Collector, table: str,
         if not found:
             rules = "、".join(dict.fromkeys(f"{rule_title(r)}({r})" for r, *_ in inside)) \
                 or "计数不以 0 开头"
-            out.findings.add(finding("P4", _row_place(out, table, spec), table=table,
-                                     fields=spec.keys, found=text, count=spec.width,
-                                     rules=rules))
+            _no_reading(out, table, spec, [t.text for t in tokens], rules)
             out.failed.update(r for r, *_ in inside)
             continue
         options[spec.key] = found
@@ -160,31 +179,67 @@ def read_runs(out: Collector, table: str,
         _take(out, table, specs[key], texts[key], found)
 
 
+def _no_reading(out: Collector, table: str, spec: RowSpec, runs: list[str], rules: str) -> None:
+    """P4: no cut satisfies the row's sum rules, so the row is wrong whatever its cells hold.
+    The cuts the column count and "a count does not start with 0" allow still fix some
+    cells (the same in every cut): those are read, the rest left empty and the cuts named."""
+    try:
+        bare = splits(runs, spec.width)
+    except TooMany:
+        bare = []
+    if not bare or len(bare) > MAX_CANDIDATES:
+        unsure, left = spec.keys, "这些格子留空"
+    else:
+        shown = " / ".join(" ".join(map(str, f)) for f in bare[:SHOWN_CANDIDATES])
+        more = " 等" if len(bare) > SHOWN_CANDIDATES else ""
+        unsure = tuple(k for i, k in enumerate(spec.keys) if len({f[i] for f in bare}) > 1)
+        left = (f"按列数和计数不以 0 开头只能读作 {shown},已照此读取" if not unsure else
+                f"按列数和计数不以 0 开头可读作 {shown}{more},各种读法相同的格子已读取,其余留空")
+        for i, key in enumerate(spec.keys):
+            if key not in unsure:
+                out.put(key, Token("value", str(bare[0][i]), 0), "count", table)
+    out.findings.add(finding("P4", _row_place(out, table, spec), table=table,
+                             fields=unsure or spec.keys, found=" ".join(runs),
+                             count=spec.width, rules=rules, left=left))
+
+
 def _by_narrative(out: Collector, table: str, spec: RowSpec,
                   found: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
     """Readings the numbers the narrative states agree with (收到申请 N 件, 行政诉讼 N 件,
-    制发规范性文件 N 件); if the narrative agrees with none, it decides nothing."""
+    其中结果维持 N 件, 制发规范性文件 N 件); if the narrative agrees with none, it decides
+    nothing."""
+    kept, said = narrative_filter(out, [dict(zip(spec.keys, f, strict=True)) for f in found])
+    if said:
+        out.note("I3", "run_by_claims", _row_place(out, table, spec), table, spec.keys,
+                 said=said)
+    return [tuple(r[k] for k in spec.keys) for r in kept]  # type: ignore[misc]
+
+
+def narrative_filter(out: Collector, readings: list[dict[str, Value]]
+                     ) -> tuple[list[dict[str, Value]], str]:
+    """The readings (field key -> number) every number the narrative states agrees with,
+    claim by claim, and what the narrative said that narrowed them ("" if nothing did).
+    A claim stated with two different numbers, or agreeing with no reading, decides nothing."""
     from make_report.core.numerals import parse_count
 
-    keys = set(spec.keys)
-    kept = found
+    kept, said = readings, []
     for fmt in FORMATS.values():
         for claim in fmt.claims:
-            if not set(claim.keys) & keys or not set(claim.keys) <= keys | set(out.values):
+            keys = set(claim.keys)
+            if not kept or not all(k in kept[0] or k in out.values for k in keys) \
+                    or keys <= set(out.values):
                 continue
             stated = {parse_count(m.group(1)) for text in out.narrative
                       for m in claim.regex.finditer(text)} - {None}
             if len(stated) != 1:
                 continue
             want = stated.pop()
-            at = {k: i for i, k in enumerate(spec.keys)}
-            agree = [f for f in kept if sum(f[at[k]] if k in at else out.values[k]  # type: ignore[misc]
+            agree = [r for r in kept if sum(r[k] if k in r else out.values[k]  # type: ignore[misc]
                                             for k in claim.keys) == want]
             if agree and len(agree) < len(kept):
                 kept = agree
-                out.note("I3", "run_by_claim", _row_place(out, table, spec), table,
-                         spec.keys, what=claim.what, want=want)
-    return kept
+                said.append(f"{claim.what} {want}")
+    return kept, "、".join(dict.fromkeys(said))
 
 
 def _across_rows(out: Collector, lines: list, specs: dict[str, RowSpec],
@@ -291,37 +346,53 @@ def _surplus_blanks(out: Collector, fmt: Format, table: str, keys: list[str],
 
 def _rearrange(out: Collector, fmt: Format, table: str, keys: list[str],
                runs: list[list[Token]]) -> list[Token | None]:
-    """Pieces in the order closest to the text under which every sum rule holds; cells
-    that differ between equally close orders stay unread (None)."""
+    """Pieces split by header text: in the text's order if every sum rule then holds (as any
+    table is read); otherwise every order of the pieces under which every sum rule holds
+    is a candidate, the numbers the narrative states narrow them, and a cell is read only
+    when every remaining candidate agrees on it. Nearness to the text's order decides
+    nothing: in 01 the text puts 复议后起诉 before 行政复议's 总计."""
     flat = [t for run in runs for t in run]
-    best = _orders(fmt, table, keys, runs) if len(flat) == len(keys) else []
-    if not best:
+    orders = _orders(fmt, table, keys, runs) if len(flat) == len(keys) else []
+    if not orders:
         out.note("I2", "split_by_headers", out.where(table), table)
         return list(flat)
+    if [t.text for t in orders[0]] == [t.text for t in flat]:
+        return list(flat)
+    readings = [dict(zip(keys, (parse_value(t.text, "count") for t in o), strict=True))
+                for o in orders]
+    kept, said = narrative_filter(out, readings)  # type: ignore[arg-type]
+    best = [orders[readings.index(r)] for r in kept]
     cells = [t if all(o[i].text == t.text for o in best) else None
              for i, t in enumerate(best[0])]
-    unsure = [k for k, c in zip(keys, cells, strict=True) if c is None]
-    out.note("I2", "reordered_unsure" if unsure else "reordered", out.where(table), table)
-    for key in unsure:
-        out.note("I1", "order_unsure", out.where(table, key), table, (key,))
+    unsure = tuple(k for k, c in zip(keys, cells, strict=True) if c is None)
+    how = "各组“总计 = 各项之和”" + (f"和正文所述“{said}”" if said else "")
+    out.note("I2", "reordered_unsure" if unsure else "reordered", out.where(table), table,
+             how=how)
+    if unsure:
+        at = [i for i, k in enumerate(keys) if k in unsure]
+        shown = " / ".join(" ".join(o[i].text for i in at) for o in best[:SHOWN_CANDIDATES])
+        names = "、".join(dict.fromkeys(out.labels.get(k, k).split("·")[0] for k in unsure))
+        out.findings.add(finding(
+            "P6", f"{out.where(table)} {names}", table=table, fields=unsure,
+            found=" | ".join(" ".join(t.text for t in run) for run in runs),
+            count=len(best), candidates=shown + (" 等" if len(best) > SHOWN_CANDIDATES else ""),
+            rules=how))
     return cells
 
 
 def _orders(fmt: Format, table: str, keys: list[str],
             runs: list[list[Token]]) -> list[list[Token]]:
+    """Every distinct reading of the pieces, in some order, under which every sum rule
+    holds; the text's own order first when it is one of them."""
     if len(runs) > MAX_RUNS or any(t.kind != "value" for run in runs for t in run):
         return []
-    found: dict[tuple[str, ...], tuple[int, list[Token]]] = {}
+    found: dict[tuple[str, ...], list[Token]] = {}
     for perm in permutations(range(len(runs))):
         seq = [t for k in perm for t in runs[k]]
         numbers = [parse_value(t.text, "count") for t in seq]
         if _consistent(fmt, table, dict(zip(keys, numbers, strict=True))):
-            inversions = sum(a > b for i, a in enumerate(perm) for b in perm[i + 1:])
-            found.setdefault(tuple(t.text for t in seq), (inversions, seq))
-    if not found:
-        return []
-    least = min(n for n, _ in found.values())
-    return [seq for n, seq in found.values() if n == least]
+            found.setdefault(tuple(t.text for t in seq), seq)
+    return list(found.values())
 
 
 def _consistent(fmt: Format, table: str, values: dict[str, Value | None]) -> bool:

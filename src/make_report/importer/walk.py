@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from make_report.importer.source import Line
@@ -36,6 +36,8 @@ class Token:
     line: int
     glued: bool = False
     """Digits written right after a label (``规章000``): the row's cells run together."""
+    grid: bool = False
+    """A cell of a real (Word/HTML) table row: its row's cells never run into the next row."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class Walk:
     leftover: list[Token] = field(default_factory=list)
     runs: list[tuple[RowSpec, list[Token], str | None]] = field(default_factory=list)
     """Rows whose cells are run together in digit strings, to be cut by ``split``."""
+    crowded: list[tuple[RowSpec, list[Token]]] = field(default_factory=list)
+    """Table rows (Word/HTML) with more numbers than the row has cells: left unread."""
+    wrapped: list[tuple[RowSpec, list[Token]]] = field(default_factory=list)
+    """Rows whose run of digits is followed by a line of bare digits that may be the rest
+    of it (the page wrapped the row) or the next row (its label moved): left unread."""
 
 
 def tokenize(lines: Sequence[Line], first: int = 0) -> list[Token]:
@@ -71,7 +78,9 @@ def tokenize(lines: Sequence[Line], first: int = 0) -> list[Token]:
     for n, line in enumerate(lines, start=first):
         if grid and line.kind != "grid":
             continue
-        out.extend(_text_tokens(line.cells[0], n) if line.kind == "text" else _row_tokens(line, n))
+        out.extend(_text_tokens(line.cells[0], n) if line.kind == "text" else
+                   [replace(t, grid=True) for t in _row_tokens(line, n)] if line.kind == "grid"
+                   else _row_tokens(line, n))
     return out
 
 
@@ -154,7 +163,12 @@ def groups(tokens: Sequence[Token]) -> Iterator[tuple[str, list[Token]]]:
     yield "".join(labels), values
 
 
-def walk(tokens: Sequence[Token], rows: Sequence[RowSpec]) -> Walk:
+Fits = Callable[[RowSpec, str], bool]
+"""Whether a string of digits can be the row's cells run together (some cut satisfies the
+row's own sum rules); True when unsure."""
+
+
+def walk(tokens: Sequence[Token], rows: Sequence[RowSpec], fits: Fits | None = None) -> Walk:
     out = Walk()
     i = 0
     for pending, values in groups(tokens):
@@ -163,13 +177,17 @@ def walk(tokens: Sequence[Token], rows: Sequence[RowSpec]) -> Walk:
             j, own = locate(rows, i, pending)
             out.missing.extend(rows[i:j])
             i = j
-        i = _fill(out, rows, i, values, own)
+        i = _fill(out, rows, i, values, own, fits)
     out.missing.extend(rows[i:])
     return out
 
 
+MAX_WRAPPED = 3
+"""Lines of bare digits a run of a row's cells may continue on (a long row wrapped)."""
+
+
 def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
-          own: str | None) -> int:
+          own: str | None, fits: Fits | None = None) -> int:
     """Numbers after one label: the labelled row first, further full rows in order."""
     pos = 0
     while pos < len(values):
@@ -178,13 +196,28 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
             break
         row = rows[i]
         run = _run(values[pos:], row.width)
-        if run:
+        more, doubt = _continued(values[pos:], row, fits) if run or (
+            row.width >= 2 and is_run(values[pos]) and values[pos].glued) else ([], False)
+        if run or more or doubt:
+            if doubt:  # the next line may be the rest of this row or the next row
+                taken = values[pos:pos + 2 + len(more)]
+                out.wrapped.append((row, taken))
+                pos += len(taken)
+                own = None
+                i += 1
+                continue
+            if more:
+                run = [Token("value", "".join(t.text for t in [values[pos], *more]),
+                             values[pos].line, glued=True)]
+                pos += len(more)
             out.runs.append((row, run, own))
-            pos += len(run)
+            pos += 1
             own = None
             i += 1
             continue
         chunk = values[pos : pos + row.width]
+        if chunk and chunk[0].grid:  # a table row's cells stay in their row
+            chunk = [t for t in chunk if t.line == chunk[0].line]
         if pos and all(t.kind == "blank" for t in chunk):
             out.leftover.extend(chunk)  # empty cells after a row, not a row of their own
             pos += len(chunk)
@@ -193,12 +226,40 @@ def _fill(out: Walk, rows: Sequence[RowSpec], i: int, values: list[Token],
         if len(chunk) < row.width:
             out.short.append((row, chunk))
         else:
-            out.placed.append((row, chunk, own))
-            if own is None:
-                out.unlabelled.append(row)
+            extra = [t for t in values[pos:] if t.grid and t.line == chunk[-1].line]
+            pos += len(extra)
+            if any(t.kind == "value" for t in extra):
+                # more numbers in the table row than it has cells: which is extra is unknown
+                out.crowded.append((row, chunk + extra))
+            else:
+                out.placed.append((row, chunk, own))
+                if own is None:
+                    out.unlabelled.append(row)
         own = None
         i += 1
     return i
+
+
+def _continued(values: Sequence[Token], row: RowSpec,
+               fits: Fits | None) -> tuple[list[Token], bool]:
+    """The bare lines of digits after a run glued to its label that are the rest of the
+    row, and whether that is in doubt. A line is taken when the run so far cannot be the
+    row by itself and the run with it can; when both could be, whether the row wrapped
+    there is unknown (doubt: the row and that line are left unread)."""
+    first = values[0]
+    if fits is None or not first.glued:
+        return [], False
+    text, taken = first.text, []
+    for token in values[1:1 + MAX_WRAPPED]:
+        if not is_run(token) or token.glued or token.line <= (taken or [first])[-1].line:
+            break
+        if not fits(row, text + token.text):
+            break
+        if fits(row, text):
+            return taken, True
+        text += token.text
+        taken.append(token)
+    return taken, False
 
 
 def is_run(token: Token) -> bool:

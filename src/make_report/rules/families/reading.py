@@ -37,11 +37,14 @@ RULES = (
        ("no_section", "{place} 未找到“{section}”一节,表{number}未读取"),
        ("row_short", "{place} “{label}”一行只找到 {count} 个数({numbers}),应有 {width} 个,"
                      "无法确定各自所在的列,该行未读取"),
+       ("row_crowded", "{place} “{label}”一行有 {count} 格({numbers}),多于应有的 {width} 格,"
+                       "无法确定哪一格是多出的,该行未读取"),
+       ("row_wrapped", "{place} “{label}”一行的数字连在一起,其后另起一行的数字(“{numbers}”)"
+                       "既可能是这一行折行的部分,也可能是下一行(其标签不在此处),无法确定,未读取"),
        ("row_missing", "{place} 未找到“{label}”一行的数字,该行未读取"),
        ("run_too_many", "{place}的数字连在一起(“{text}”),可能的拆法太多,该行未读取"),
        ("no_numbers", "{place} 未找到数字,未读取"),
        ("table_short", "{place} 只找到 {count} 个数,应有 {width} 个,无法确定各自所在的列,未读取"),
-       ("order_unsure", "{place} 有几种排列都符合勾稽关系,无法确定该格的数字,未读取"),
        ("bad_date", "{place} 落款日期“{text}”不是有效日期,未读取"))),
     R("I2", "warning", "与官方格式不一致",
       "",
@@ -57,8 +60,8 @@ RULES = (
                     "多出的格子,则各格依次为 {numbers},各组总计均与各项之和相符。"
                     "已按空白格读取,请对照原表核对"),
        ("split_by_headers", "{place} 数字被表头文字隔开,已按出现的顺序读取,请核对"),
-       ("reordered", "{place} 数字在文本中顺序错乱,已按各组“总计 = 各项之和”复原,请核对"),
-       ("reordered_unsure", "{place} 数字在文本中顺序错乱,已按各组“总计 = 各项之和”复原"))),
+       ("reordered", "{place} 数字在文本中顺序错乱,已按{how}复原,请核对"),
+       ("reordered_unsure", "{place} 数字在文本中顺序错乱,已按{how}复原"))),
     R("I3", "info", "导入说明",
       "",
       "导入已发布的报告时的说明:例如行标签的写法与官方略有不同、某一节或落款日期没有找到、"
@@ -66,7 +69,7 @@ RULES = (
       (("own_label", "{place} 行标签“{own}”与官方表格的“{label}”不一致,已按该行读取"),
        ("unlabelled", "{place} {names}的数字前没有对应的行标签(标签错位或缺失),"
                       "已按官方表格的行序读取,请核对"),
-       ("run_by_claim", "{place}的数字连在一起,按正文所述“{what} {want}”选定拆法,请核对"),
+       ("run_by_claims", "{place}的数字连在一起,按正文所述“{said}”选定拆法,请核对"),
        ("no_block_title", "{place} 未见“{title}”的标题"),
        ("no_column", "{place} {block}表头中未见“{label}”(缺失或写法不同),按官方列序读取"),
        ("agency_from_signer", "{place} 标题中没有机关名称,按落款读作“{signer}”"),
