@@ -9,6 +9,7 @@ import hashlib
 import threading
 import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,20 @@ def _upload(c: httpx.Client, token: str, data: bytes, name: str) -> int:
                files={"file": (name, data, "application/octet-stream")})
     assert r.status_code == 303, r.text
     return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+@contextmanager
+def _unit_on_a_running_desk(tmp_path: Path, db: str | None):
+    """A new desk served as a real process with one unit logged in; killed on the way out."""
+    data_dir = tmp_path / "desk"
+    init_desk(data_dir, db)
+    server = Server(data_dir, db)
+    try:
+        login, password = add_unit_on(server, "某镇人民政府")
+        c, token = server.client(login, password)
+        yield data_dir, server, (login, password), c, token
+    finally:
+        server.kill()
 
 
 def _consistent(data_dir: Path, db: str | None) -> list[tuple[int, str, str]]:
@@ -74,12 +89,7 @@ def _production_hashes(data_dir: Path) -> None:
 
 
 def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
-    data_dir = tmp_path / "desk"
-    init_desk(data_dir, db)
-    server = Server(data_dir, db)
-    try:
-        login, password = add_unit_on(server, "某镇人民政府")
-        c, token = server.client(login, password)
+    with _unit_on_a_running_desk(tmp_path, db) as (data_dir, server, account, c, token):
         sent = {f"第{i}版.xlsx": workbook_bytes("某镇人民政府", seed=i) for i in range(7)}
         acknowledged: dict[int, str] = {}
         enough = threading.Event()
@@ -102,8 +112,6 @@ def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
         server.kill()  # while the fifth upload is on its way
         worker.join(timeout=120)
         c.close()
-    finally:
-        server.kill()
     assert len(acknowledged) >= 4
     for _ in range(600):  # … which leave by themselves when the server is killed
         if not [p for p in workers if Path(f"/proc/{p}").exists()]:
@@ -117,7 +125,7 @@ def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
         assert rows[sid][1] == hashlib.sha256(sent[name]).hexdigest()
     server = Server(data_dir, db)  # and the restarted desk shows them
     try:
-        c, _ = server.client(login, password)
+        c, _ = server.client(*account)
         for sid, name in acknowledged.items():
             page = c.get(f"/submission/{sid}")
             assert page.status_code == 200 and name in page.text
@@ -128,12 +136,7 @@ def test_an_acknowledged_upload_survives_kill_9(tmp_path, db):
 
 
 def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
-    data_dir = tmp_path / "desk"
-    init_desk(data_dir, db)
-    server = Server(data_dir, db)
-    try:
-        login, password = add_unit_on(server, "某镇人民政府")
-        c, token = server.client(login, password)
+    with _unit_on_a_running_desk(tmp_path, db) as (data_dir, server, account, c, token):
         first = workbook_bytes("某镇人民政府", seed=1)
         sid = _upload(c, token, first, "第一版.xlsx")
         stop = threading.Event()
@@ -154,8 +157,6 @@ def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
         c.close()
         assert done.returncode == 0, done.stderr
         assert "已备份" in done.stderr
-    finally:
-        server.kill()
     restored = tmp_path / "restored"
     with zipfile.ZipFile(tmp_path / "备份.zip") as zf:
         zf.extractall(restored)
@@ -164,7 +165,7 @@ def test_backup_while_serving_restores_into_a_working_desk(tmp_path, db):
     _production_hashes(restored)
     server = Server(restored, None)
     try:
-        c, _ = server.client(login, password)
+        c, _ = server.client(*account)
         assert c.get(f"/submission/{sid}/file").content == first
         assert "第一版.xlsx" in c.get("/unit").text
         c.close()

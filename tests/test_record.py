@@ -15,30 +15,26 @@ from make_report.core.spec import Column, Header, Row
 from make_report.formats import FORMATS
 
 
-@dataclasses.dataclass(frozen=True)
-class Real:
-    key: str
-    label: str
-    kind: str = "count"
-    items: tuple = ()
-    extra: list = dataclasses.field(default_factory=list, compare=False, repr=False)
+def _shape(name: str, decorate):
+    """One class body, made a frozen dataclass or a record, so the two can only differ in
+    what the decorator does."""
+    class Shape:
+        key: str
+        label: str
+        kind: str = "count"
+        items: tuple = ()
+        extra: list = dataclasses.field(default_factory=list, compare=False, repr=False)
 
-    @cached_property
-    def total(self) -> int:
-        return len(self.key) + len(self.items)
+        @cached_property
+        def total(self) -> int:
+            return len(self.key) + len(self.items)
+
+    Shape.__name__ = Shape.__qualname__ = name  # pickle finds it under this module name
+    return decorate(Shape)
 
 
-@record
-class Ours:
-    key: str
-    label: str
-    kind: str = "count"
-    items: tuple = ()
-    extra: list = dataclasses.field(default_factory=list, compare=False, repr=False)
-
-    @cached_property
-    def total(self) -> int:
-        return len(self.key) + len(self.items)
+Real = _shape("Real", dataclasses.dataclass(frozen=True))
+Ours = _shape("Ours", record)
 
 
 def _pair():
