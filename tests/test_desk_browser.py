@@ -146,11 +146,19 @@ def test_office_and_two_units_work_through_the_year(server, browser, tmp_path):
     a = a_ctx.new_page()
     a.goto(server.url + "/login")
     shot(a, "login")
-    a.keyboard.type(accounts["甲镇人民政府"][0])  # the name field has focus
+    from playwright.sync_api import expect
+
+    # the name field has focus (autofocus): waited for, or the first keys may land nowhere
+    expect(a.get_by_label("登录名", exact=True)).to_be_focused()
+    a.keyboard.type(accounts["甲镇人民政府"][0])
     a.keyboard.press("Tab")
     a.keyboard.type(accounts["甲镇人民政府"][1])
     a.keyboard.press("Enter")
-    a.wait_for_url("**/unit")
+    try:
+        a.wait_for_url("**/unit", timeout=60_000)
+    except Exception as e:  # say where the login stopped, not only that it timed out
+        raise AssertionError(f"login did not reach /unit: {a.url}\n"
+                             f"{a.inner_text('body')[:400]}") from e
     with a.expect_download() as dl:
         a.get_by_role("link", name="下载 2024 年工作簿").click()
     blank = tmp_path / "blank.xlsx"
