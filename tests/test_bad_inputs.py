@@ -37,6 +37,7 @@ from make_report.core.synthetic import consistent_narrative, consistent_report
 from make_report.formats import FORMATS
 from make_report.writers import docx_base
 from make_report.writers.xlsx_template import write_workbook
+from package_parts import replace_in_part
 
 FMT = FORMATS["2021"]
 IN = "工作簿.xlsx"
@@ -223,14 +224,7 @@ def previous_report(tmp: Path) -> Path:
 
 def edited_report(tmp: Path) -> Path:
     path = previous_report(tmp)
-    report = tmp / OUT
-    with zipfile.ZipFile(report) as zf:
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        "示例县人民政府".encode(), "示例县人民政府办公室".encode(), 1)
-    with zipfile.ZipFile(report, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    replace_in_part(tmp / OUT, "word/document.xml", "示例县人民政府", "示例县人民政府办公室")
     return path
 
 

@@ -21,6 +21,7 @@ from make_report import api
 from make_report.cli.main import main
 from make_report.core.layout import workbook_layout
 from make_report.formats import FORMATS
+from package_parts import rewrite_parts
 from test_bad_inputs import TEXT, valid
 
 FMT = FORMATS["2021"]
@@ -46,16 +47,7 @@ def spoofed_workbook(tmp: Path, name: str = "工作簿.xlsx") -> Path:
         data = data.replace(b"AGENCY", SPOOFED.encode())
         return data.replace(b"NARRATIVE", b"&#x200B;_x0000_&#x2066;x&#x2069;_x0007_")
 
-    return _rewrite(source, edit)
-
-
-def _rewrite(path: Path, edit) -> Path:
-    with zipfile.ZipFile(path) as zf:
-        parts = [(i, zf.read(i)) for i in zf.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info, data in parts:
-            zf.writestr(info, edit(info.filename, data))
-    return path
+    return rewrite_parts(source, edit)
 
 
 def paragraphs(report) -> list[str]:
@@ -115,7 +107,7 @@ def test_windows_line_breaks_in_a_cell_are_one_break_and_no_finding(tmp_path):
     wb = openpyxl.load_workbook(source)
     wb[TEXT]["B7"] = "第一行MARK第二行"
     wb.save(source)
-    _rewrite(source, lambda part, data: data.replace(b"MARK", b"_x000D_\n"))
+    rewrite_parts(source, lambda part, data: data.replace(b"MARK", b"_x000D_\n"))
     result = api.check(source)
     assert "第一行\n第二行" in paragraphs(result.report)
     assert not [f for f in result.findings if f.rule == "H1"]

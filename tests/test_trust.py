@@ -23,6 +23,7 @@ from make_report.narrative.parts import report_parts
 from make_report.narrative.punctuation import full_width
 from make_report.narrative.render import NarrativeError, render_context
 from make_report.writers.xlsx_template import write_workbook
+from package_parts import replace_in_part
 
 # ------------------------------------------------------------ 1. placeholders print one value
 
@@ -363,18 +364,11 @@ def test_contact_becomes_the_standard_sentence_only_when_it_is_office_and_phone(
 
 def test_force_keeps_a_hand_edited_report_beside_the_new_one(tmp_path, capsys):
     import datetime as dt
-    import zipfile
 
     path = _first_page_workbook(tmp_path, date=dt.date(2025, 1, 20))
     out = tmp_path / "报告.docx"
     assert main([str(path), "-o", str(out)]) == 0
-    with zipfile.ZipFile(out) as zf:  # a clerk edits the report in Word
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        "某县人民政府".encode(), "某县人民政府(改)".encode(), 1)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    replace_in_part(out, "word/document.xml", "某县人民政府", "某县人民政府(改)")  # edited in Word
     edited = out.read_bytes()
     capsys.readouterr()
     assert main([str(path), "-o", str(out), "--force"]) == 0
