@@ -359,6 +359,10 @@ CASES = [
              f"{IN}:{TABLE}!A9 应为“二、上年结转政府信息公开申请数量”,实为“”。" + RESTRUCTURED),
     unusable("column deleted", with_book(lambda wb: wb[TABLE].delete_cols(5)),
              f"{IN}:{TABLE}!E6 应为“法人或其他组织”,实为“”。" + RESTRUCTURED),
+    unusable("label typed over on several lines",
+             with_cells(TABLE, A9="上年\n结转\r\n" + "长" * 40),
+             f"{IN}:{TABLE}!A9 应为“二、上年结转政府信息公开申请数量”,实为“上年 结转 {'长' * 24}…”。"
+             + RESTRUCTURED),
     # --- what people type into count cells
     finding("text in a count", with_cells(TABLE, F20="六件"), F20 + "应填写数字,实为“六件”"),
     finding("fraction in a count", with_cells(TABLE, F20=2.5), F20 + "件数应为整数,实为 2.5"),

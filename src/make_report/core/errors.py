@@ -137,7 +137,7 @@ def user_message(exc: BaseException) -> str | None:
     """The sentence a user reads for ``exc``: its own for a ``MakeReportError``, the
     operating system's reason for an ``OSError``; None for a bug (see ``internal_error``)."""
     if isinstance(exc, MakeReportError):
-        return exc.message
+        return " ".join(exc.message.splitlines())  # one sentence, one line, wherever it came from
     if isinstance(exc, OSError):
         return os_error(exc).message
     if isinstance(exc, MemoryError):  # never "damaged": the file may be fine

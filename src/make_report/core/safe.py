@@ -35,6 +35,13 @@ def _escape(m: re.Match) -> str:
     return f"\\u{code:04x}"
 
 
+def one_line(text: str, limit: int | None = None) -> str:
+    """A cell's text quoted inside a sentence: line breaks and runs of blanks as one space,
+    clipped to ``limit`` characters, so a refusal stays one line however the cell was typed."""
+    flat = " ".join(text.split())
+    return flat if limit is None or len(flat) <= limit else flat[:limit] + "…"
+
+
 def invisible_removed(text: str) -> str:
     """Text without the unsafe characters (tab and newline kept)."""
     return UNSAFE.sub("", text)

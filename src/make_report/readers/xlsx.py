@@ -27,7 +27,7 @@ from make_report.core.layout import (
 )
 from make_report.core.model import Entry, Report, zero_values
 from make_report.core.record import record
-from make_report.core.safe import cleaned
+from make_report.core.safe import cleaned, one_line
 from make_report.core.spec import Format
 from make_report.formats import FORMATS, UnknownFormat, format_for_year, get_format
 from make_report.readers.formula import FormulaError, TooComplex, Unsupported, evaluate
@@ -153,7 +153,7 @@ def _check_labels(ws: Any, ts: TableSheet, fmt: Format, path: Path) -> None:
             hint = (f"这是{other.name}的表格,与“{fmt.meta_sheet}”中的格式({fmt.name})不符。"
                     if other else "表格的行或列被插入、删除或合并过。")
             raise InputError(
-                f"{path.name}:{ws.title}!{address} 应为“{cell.text}”,实为“{ws[address].value or ''}”。"
+                f"{path.name}:{ws.title}!{address} 应为“{cell.text}”,实为“{one_line(str(ws[address].value or ''), 30)}”。"
                 f"{hint}请不要改动表格结构,可用 make-report template 重新生成标准工作簿。")
     data = {ts.cells[f] for f in ts.cells}
     for rng in ws.merged_cells.ranges:
