@@ -32,7 +32,7 @@ from lxml import etree
 
 from make_report import cache
 from make_report.core.record import record
-from make_report.writers.ooxml import W, xml_safe
+from make_report.writers.ooxml import PARSER, W, serialize, xml_safe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -56,8 +56,6 @@ CORE_TAGS = {"title": DC + "title", "author": DC + "creator",
              "revision": CP + "revision", "created": DCTERMS + "created",
              "modified": DCTERMS + "modified"}
 """python-docx's core property names and the elements it writes them to."""
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
-"""python-docx's parser settings, so a part reads (and serializes) as it would there."""
 
 
 @record
@@ -66,6 +64,8 @@ class Base:
     """The package's zip members in the order python-docx writes them."""
     styles: dict[str, str]
     """Our style names → style ids (docx_styles.ensure_styles)."""
+    key: str = ""
+    """The hash of everything it was made from (``cache_key``)."""
 
 
 _BASE: list[Base | None] = []
@@ -79,7 +79,7 @@ def prepared() -> Base | None:
         base = _load(key)
         if base is None:
             try:
-                base = build()
+                base = build(key)
             except Exception:  # pragma: no cover - the python-docx path will say what is wrong
                 base = None
             else:
@@ -93,9 +93,9 @@ def forget() -> None:
     _BASE.clear()
 
 
-def build() -> Base:
+def build(key: str | None = None) -> Base:
     """The package as the python-docx path writes it, with placeholders for the body's
-    content, the properties and the stamp."""
+    content, the properties and the stamp; ``key``: its ``cache_key`` if known."""
     from make_report.writers import docx_styles
     from make_report.writers.docx import set_properties
     from make_report.writers.ooxml import set_custom_property
@@ -105,7 +105,7 @@ def build() -> Base:
     set_custom_property(doc, PLACEHOLDER, PLACEHOLDER)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return Base(_members(buffer.getvalue()), styles)
+    return Base(_members(buffer.getvalue()), styles, cache_key() if key is None else key)
 
 
 class _Placeholder:
@@ -149,12 +149,14 @@ class PackagedDocx:
     def of(cls, base: Base, report: Report, *, templates: Path | None = None,
            where: Mapping[str, str] | None = None, sealed: bool = True) -> PackagedDocx:
         from make_report.writers.docx import core_properties, write_body
+        from make_report.writers.docx_skeletons import Splicer
 
         parts = dict(base.members)
-        root = etree.fromstring(parts[DOCUMENT], _PARSER)
+        root = etree.fromstring(parts[DOCUMENT], PARSER)
+        tables = Splicer(report, parts[DOCUMENT], base.styles, base.key)
         write_body(root.find(W + "body"), report, dict(base.styles), templates=templates,
-                   where=where, sealed=sealed)
-        changed = {DOCUMENT: _serialize(root),
+                   where=where, sealed=sealed, stand_in=tables.stand_in)
+        changed = {DOCUMENT: tables.splice(serialize(root)),
                    CORE: _core_xml(parts[CORE], core_properties(report))}
         return cls([(name, changed.get(name, blob)) for name, blob in base.members])
 
@@ -183,16 +185,11 @@ class PackagedDocx:
                 zf.writestr(name, custom if name == CUSTOM else blob)
 
 
-def _serialize(root: etree._Element) -> bytes:
-    """As python-docx's serialize_part_xml."""
-    return etree.tostring(root, encoding="UTF-8", standalone=True)
-
-
 def _core_xml(blob: bytes, properties: dict[str, object]) -> bytes:
     """The core properties set as python-docx's CorePropertiesPart sets them."""
     import datetime as dt
 
-    root = etree.fromstring(blob, _PARSER)
+    root = etree.fromstring(blob, PARSER)
     for name, value in properties.items():
         element = root.find(CORE_TAGS[name])
         if isinstance(value, dt.datetime):
@@ -206,15 +203,15 @@ def _core_xml(blob: bytes, properties: dict[str, object]) -> bytes:
             if len(text) > 255:
                 raise ValueError(f"exceeded 255 char limit for property, got:\n\n'{text}'")
             element.text = text
-    return _serialize(root)
+    return serialize(root)
 
 
 def _custom_xml(blob: bytes, name: str, value: str) -> bytes:
-    root = etree.fromstring(blob, _PARSER)
+    root = etree.fromstring(blob, PARSER)
     prop = next(p for p in root if p.get("name") == PLACEHOLDER)
     prop.set("name", name)
     prop[0].text = xml_safe(value)
-    return _serialize(root)
+    return serialize(root)
 
 
 # --- the cache on disk ---------------------------------------------------------------
@@ -258,7 +255,7 @@ def _load(key: str) -> Base | None:
         styles = header["styles"]
         if not {DOCUMENT, CORE, CUSTOM} <= set(names) or not isinstance(styles, dict):
             return None
-        return Base(members, {str(k): str(v) for k, v in styles.items()})
+        return Base(members, {str(k): str(v) for k, v in styles.items()}, key)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError):
         return None
 
