@@ -151,3 +151,50 @@ def test_building_a_report_loads_no_python_docx(tmp_path, own_cache):
                          check=True, env=env).stdout
     assert out.strip().splitlines()[-1] == "0 []"
     assert edited_reason(tmp_path / "r.docx") is None
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """One instant for the zip's time stamps and the core properties' dates, so whole
+    files can be compared byte for byte."""
+    import time
+
+    from make_report.writers import docx
+
+    at = dt.datetime(2024, 1, 4, 9, 30, 12)
+    properties = docx.core_properties
+    monkeypatch.setattr(time, "time", lambda: at.timestamp())
+    monkeypatch.setattr(docx, "core_properties",
+                        lambda report: {**properties(report), "created": at, "modified": at})
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_the_fast_path_writes_python_docx_s_file_byte_for_byte(index, tmp_path, frozen_clock):
+    report = reports()[index]
+    plain, fast = tmp_path / "plain.docx", tmp_path / "fast.docx"
+    save_docx(build_document(report), plain)
+    doc = render_docx(report)
+    assert doc.deflated  # the unchanged members were deflated once, with the package
+    save_docx(doc, fast)
+    assert fast.read_bytes() == plain.read_bytes()
+
+
+def test_where_the_container_would_differ_zipfile_writes_it(tmp_path, frozen_clock,
+                                                            monkeypatch):
+    monkeypatch.setattr(docx_base.docx_zip, "matches_zipfile", lambda members: False)
+    base = docx_base.prepared()
+    assert base is not None and base.deflated == ()
+    report = reports()[1]
+    save_docx(build_document(report), tmp_path / "plain.docx")
+    save_docx(render_docx(report), tmp_path / "fast.docx")
+    assert (tmp_path / "fast.docx").read_bytes() == (tmp_path / "plain.docx").read_bytes()
+
+
+def test_the_container_writer_is_checked_against_zipfile(monkeypatch):
+    from make_report.writers import docx_zip
+
+    members = [("a.xml", b"<a/>" * 50), ("word/\u6587.xml", b""), ("b.bin", bytes(range(256)))]
+    assert docx_zip.matches_zipfile(members)
+    # a container that differs from zipfile's in one byte is told apart
+    monkeypatch.setattr(docx_zip, "SYSTEM", 0 if docx_zip.SYSTEM else 3)
+    assert not docx_zip.matches_zipfile(members)
