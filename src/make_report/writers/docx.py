@@ -8,6 +8,7 @@ rendered there first, so no template tag ever sits in Word XML.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -167,7 +168,7 @@ class _Writer:
         etree.SubElement(etree.SubElement(p, W + "pPr"), W + "pStyle",
                          {W + "val": self.styles[style]})
         if text:
-            _add_run(p, ooxml.xml_safe(text))
+            _add_run(p, text)
         self.append(p)
         self.last = p
         return p
@@ -183,19 +184,16 @@ def _add_run(p: etree._Element, text: str) -> None:
     """A w:r holding ``text`` as python-docx's ``add_run`` writes it: each tab a w:tab, each
     CR or LF a w:br, and a w:t with outer spaces keeps them (xml:space)."""
     r = etree.SubElement(p, W + "r")
-    pending: list[str] = []
-    for char in [*ooxml.xml_safe(text), None]:
-        if char is None or char in "\t\r\n":
-            if pending:
-                t = etree.SubElement(r, W + "t")
-                t.text = piece = "".join(pending)
-                if len(piece.strip()) < len(piece):
-                    t.set(ooxml.qn("xml:space"), "preserve")
-                pending.clear()
-            if char is not None:
-                etree.SubElement(r, W + ("tab" if char == "\t" else "br"))
-        else:
-            pending.append(char)
+    text = ooxml.xml_safe(text)  # every CR is now an LF
+    pieces = re.split("([\t\n])", text) if "\t" in text or "\n" in text else [text]
+    for piece in pieces:
+        if piece in ("\t", "\n"):
+            etree.SubElement(r, W + ("tab" if piece == "\t" else "br"))
+        elif piece:
+            t = etree.SubElement(r, W + "t")
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(ooxml.qn("xml:space"), "preserve")
 
 
 def core_properties(report: Report) -> dict[str, object]:
