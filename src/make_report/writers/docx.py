@@ -19,7 +19,6 @@ from make_report.core.model import Report
 from make_report.core.spec import REPORT_TITLE, Table
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers import ooxml
-from make_report.writers.docx_tables import filled_table
 from make_report.writers.ooxml import W
 from make_report.writers.signature import signature_layout
 from make_report.writers.stamp import save_docx
@@ -114,7 +113,11 @@ class _Writer:
 
     def table(self, table: Table) -> etree._Element:
         placed = self.stand_in(table) if self.stand_in is not None else None
-        return filled_table(table, self.report, self.styles) if placed is None else placed
+        if placed is not None:
+            return placed
+        from make_report.writers.docx_tables import filled_table  # not needed with skeletons
+
+        return filled_table(table, self.report, self.styles)
 
     def title(self, title: str) -> None:
         """Break after the agency when the title would wrap mid-word (二号: 20 a line)."""
