@@ -198,3 +198,17 @@ def test_the_container_writer_is_checked_against_zipfile(monkeypatch):
     # a container that differs from zipfile's in one byte is told apart
     monkeypatch.setattr(docx_zip, "SYSTEM", 0 if docx_zip.SYSTEM else 3)
     assert not docx_zip.matches_zipfile(members)
+
+
+def test_a_clock_before_1980_fails_as_zipfile_fails(monkeypatch, tmp_path):
+    import time
+
+    with pytest.raises(ValueError) as theirs:
+        zipfile.ZipInfo("a.xml", (1975, 5, 1, 0, 0, 0))
+    doc = render_docx(reports()[0])
+    assert doc.deflated  # the container is ours to write
+    monkeypatch.setattr(time, "time", lambda: dt.datetime(1975, 5, 1).timestamp())
+    with pytest.raises(ValueError) as ours:
+        save_docx(doc, tmp_path / "fast.docx")
+    assert str(ours.value) == str(theirs.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # nothing half written

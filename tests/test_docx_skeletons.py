@@ -144,3 +144,15 @@ def test_without_a_cache_folder_skeletons_are_made_in_memory(monkeypatch, tmp_pa
     monkeypatch.setenv("MAKE_REPORT_CACHE", "off")
     both_paths_agree(consistent_report(FORMATS["2019"], seed=11), tmp_path)
     assert a_skeleton()[2] is not None
+
+
+def test_a_label_holding_the_skeleton_s_marker_is_built_as_elements(tmp_path):
+    fmt = FORMATS["2021"]
+    report = consistent_report(fmt, seed=12)
+    table = fmt.tables[1]
+    marked = dataclasses.replace(table, corner=table.corner + docx_skeletons.MARK)
+    report.format = dataclasses.replace(
+        fmt, tables=tuple(marked if t is table else t for t in fmt.tables))
+    base = docx_base.prepared()
+    assert docx_skeletons.build(marked, dict(base.members)[DOCUMENT], base.styles) is None
+    both_paths_agree(report, tmp_path)

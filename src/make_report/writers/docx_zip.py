@@ -50,6 +50,8 @@ def write(file: BinaryIO, members: Sequence[Member],
     """The container of ``members`` into ``file``, as ``zipfile.ZipFile(file, "w",
     ZIP_DEFLATED).writestr(name, content)`` for each (stamped ``date_time``, else now)."""
     stamp = date_time or time.localtime(time.time())[:6]
+    if stamp[0] < 1980:  # a clock set before 1980 fails as zipfile fails
+        raise ValueError("ZIP does not support timestamps before 1980")
     dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
     dostime = stamp[3] << 11 | stamp[4] << 5 | (stamp[5] // 2)
     parts: list[bytes] = []
