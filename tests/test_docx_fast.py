@@ -212,3 +212,20 @@ def test_a_clock_before_1980_fails_as_zipfile_fails(monkeypatch, tmp_path):
         save_docx(doc, tmp_path / "fast.docx")
     assert str(ours.value) == str(theirs.value)
     assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # nothing half written
+
+
+def test_a_cached_deflated_member_that_is_not_its_content_is_not_used(own_cache):
+    """The cache is ours and intact, yet what it holds must agree with itself: a member
+    deflated from other content would put a wrong CRC in every report."""
+    import dataclasses
+
+    from make_report.writers.docx_zip import deflate
+
+    base = docx_base.prepared()
+    wrong = dataclasses.replace(base, deflated=tuple(
+        (name, deflate(b"<other/>") if name == "word/styles.xml" else packed)
+        for name, packed in base.deflated))
+    docx_base._store(base.key, wrong)
+    assert docx_base._load(base.key) is None
+    docx_base._store(base.key, base)
+    assert docx_base._load(base.key) == base

@@ -278,8 +278,10 @@ def _load(key: str) -> Base | None:
         members, deflated, at = [], [], 0
         for name, size, packed in header["members"]:
             members.append((str(name), data[at : at + size]))
-            if packed:
+            if packed:  # what a report's container will hold: it must inflate to the member
                 deflated.append((str(name), data[at + size : at + size + packed]))
+                if zlib.decompress(deflated[-1][1], -15) != members[-1][1]:
+                    return None
             at += size + packed
         styles = header["styles"]
         if at != len(data) or not set(PER_REPORT) <= {name for name, _ in members} \
@@ -287,7 +289,7 @@ def _load(key: str) -> Base | None:
             return None
         return Base(tuple(members), {str(k): str(v) for k, v in styles.items()}, key,
                     tuple(deflated))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, zlib.error):
         return None
 
 
