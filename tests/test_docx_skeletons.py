@@ -156,3 +156,14 @@ def test_a_label_holding_the_skeleton_s_marker_is_built_as_elements(tmp_path):
     base = docx_base.prepared()
     assert docx_skeletons.build(marked, dict(base.members)[DOCUMENT], base.styles) is None
     both_paths_agree(report, tmp_path)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX links")
+def test_a_skeleton_reached_through_a_link_is_not_used(own_cache, tmp_path):
+    table, base, _ = a_skeleton()
+    key = docx_skeletons.cache_key(table, base.key)
+    [cached] = [p for p in table_files(own_cache) if key in p.name]
+    elsewhere = tmp_path / "elsewhere.bin"
+    cached.rename(elsewhere)
+    cached.symlink_to(elsewhere)
+    assert docx_skeletons._load(key) is None
