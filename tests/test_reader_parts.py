@@ -240,12 +240,13 @@ def test_merges_and_an_absolute_sheet_target(tmp_path):
 
 
 def test_entities_are_never_expanded(tmp_path):
-    """The guard refuses DTDs first; even so, the parser itself expands nothing."""
+    """The reader reads through the guard: a DTD is refused before any cell is read."""
     sheet = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY big "BIG">]>'
              f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&big;</t>'
              '</is></c></row></sheetData></worksheet>')
-    wb = opened(tmp_path, _with_sheet(sheet))
-    assert "BIG" not in str(wb["表一"]["A1"].value or "")
+    with pytest.raises(xmlscan.Refused) as caught:
+        opened(tmp_path, _with_sheet(sheet))
+    assert (caught.value.kind, caught.value.sheet) == ("doctype", "表一")
 
 
 def _with_sheet(xml: str) -> bytes:
