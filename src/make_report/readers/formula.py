@@ -4,6 +4,10 @@ A workbook written by a program and never opened in Excel has no cached values, 
 totals the template pre-fills (SUM of a range, A+B) are recomputed here. Anything else
 raises ``Unsupported`` and the caller falls back to Excel's cached value. (openpyxl, like
 every reader, keeps a formula's text and Excel's cached result; none computes formulas.)
+
+Each formula text is parsed once into a small program (``compiled``): every workbook of a
+format has the same totals, so a batch parses them once, and each workbook runs them on
+its own cells.
 """
 
 from __future__ import annotations
@@ -98,8 +102,9 @@ CACHED_FORMULA = 512
 """Characters of a formula whose program is kept (the totals of a standard workbook
 have a few dozen); a longer one is compiled each time, so a hostile workbook cannot
 fill the memory with programs."""
-CACHED_RANGE = 256
-"""Cells of a SUM range kept expanded in a program; a larger one is expanded per run."""
+CACHED_CELLS = 1024
+"""Cells of SUM ranges kept expanded in one program (the rest are expanded on each run),
+so the cached programs together hold at most a few MB whatever the workbooks."""
 
 Program = tuple[tuple[int, Any], ...]
 
@@ -113,7 +118,7 @@ def compiled(formula: str) -> Program:
     return _compile(formula)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _cached(formula: str) -> Program:
     return _compile(formula)
 
@@ -171,6 +176,7 @@ class _Compiler:
         self.tokens, self.pos = tokens, 0
         self.depth = 0
         self.ops: list[tuple[int, Any]] = []
+        self.cells = CACHED_CELLS
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
@@ -230,7 +236,8 @@ class _Compiler:
             if kind == "range":
                 self.take()
                 cells = expand(text)
-                self.ops.append((RANGE, tuple(cells) if len(cells) <= CACHED_RANGE else text))
+                self.cells -= len(cells)
+                self.ops.append((RANGE, tuple(cells) if self.cells >= 0 else text))
             else:
                 self.expr()
             self.ops.append((ADD, None))

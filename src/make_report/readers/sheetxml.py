@@ -85,7 +85,7 @@ class Sheet:
         self.title = title
         self.cells = cells
         self.merged_cells = _Merged(merges)
-        self.rows = sorted({int(CELL_REF.fullmatch(a).group(2)) for a in cells})  # type: ignore[union-attr]
+        self.rows = sorted({_row_of(a) for a in cells})
         self.max_row = self.rows[-1] if self.rows else 1
 
     def filled_rows(self, first: int = 1) -> list[int]:
@@ -100,6 +100,19 @@ class Sheet:
 
     def coordinates(self, rng: MergedRange) -> list[str]:
         return list(_coordinates(rng.min_col, rng.min_row, rng.max_col, rng.max_row))
+
+
+def _row_of(address: str) -> int:
+    row = _ROWS.get(address)
+    if row is None:
+        row = int(CELL_REF.fullmatch(address).group(2))  # type: ignore[union-attr]
+        if len(_ROWS) < 1 << 15:
+            _ROWS[address] = row
+    return row
+
+
+_ROWS: dict[str, int] = {}
+"""Row numbers of addresses already seen (every workbook has the same few thousand)."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -189,6 +202,8 @@ class Workbook:
         if kind == "inlineStr":
             value: Any = _unescaped("".join(texts))
             kind = "s"
+        elif kind == "n" and raw is not None and fmt == "General" and INTEGER.fullmatch(raw):
+            value = int(raw)  # the common case, as ``_value`` reads it
         else:
             value = self._value(kind, raw, fmt, ref)
         if formula is not None:

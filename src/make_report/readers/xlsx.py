@@ -1,12 +1,14 @@
 """Read a filled standard workbook into a report, tolerating what real people type.
 
-The only module that reads .xlsx (through ``sheetxml``). Unusable input raises ``InputError``
+The only module that reads .xlsx (through ``sheetxml``, over what ``sniff``'s one pass
+collected). Unusable input raises ``InputError``
 (one Chinese sentence, exit 2); everything about the data becomes a finding with its cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import field
@@ -150,7 +152,14 @@ def _check_sheets(wb: Any, layout: WorkbookLayout, path: Path) -> None:
 
 
 def _norm(text: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+    if type(text) is str:  # labels: the same few hundred texts in every workbook
+        return _norm_text(text)
+    return _norm_text(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm_text(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _check_labels(ws: Any, ts: TableSheet, fmt: Format, path: Path) -> None:
