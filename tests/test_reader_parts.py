@@ -400,3 +400,41 @@ def test_a_sheet_that_is_also_another_part_is_read_as_both(tmp_path):
     ws = wb["表一"]
     assert (ws["B2"].value, ws.max_row) == (7, 2)
     assert wb.strings == ["甲"]
+
+
+def test_a_part_read_before_is_counted_and_collected_as_the_first_time(monkeypatch):
+    """Parts a batch's workbooks share (styles, theme) are parsed once per process; the
+    next workbook gets the same collection and the same element count, so the element
+    limit refuses the same part whether the part was read before or not."""
+    styles = '<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
+    data = package(rows('<c r="A1" s="1"><v>45292</v></c>'), styles=styles,
+                   extra={"xl/theme/theme1.xml": b"<theme>" + b"<a/>" * 50 + b"</theme>",
+                          "docProps/app.xml": b"<Properties><x/></Properties>"})
+    counted: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            parser = xmlscan.expat.ParserCreate()
+            parser.StartElementHandler = lambda tag, attrs: counted.append(tag)
+            parser.Parse(zf.read(name), True)
+    total = len(counted)
+
+    def collect(**kw):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return xmlscan.scan_parts(zf, collect=True, **kw)
+
+    monkeypatch.setattr(xmlscan, "_SEEN", {})
+    fresh = collect().parts
+    assert xmlscan._SEEN  # the styles, theme and properties were kept
+    assert collect().parts == fresh  # and serve the next workbook
+    collect(max_elements=total)
+    refusals = []
+    for read_before in (False, True):
+        if not read_before:
+            monkeypatch.setattr(xmlscan, "_SEEN", {})
+        with pytest.raises(xmlscan.Refused) as caught:
+            collect(max_elements=total - 1)
+        refusals.append((caught.value.kind, caught.value.part))
+        kept = {key[0] for key in xmlscan._SEEN}
+        assert ("docProps/app.xml" in kept) is read_before  # a refused part is never kept
+        collect()
+    assert refusals[0] == refusals[1] == ("elements", "docProps/app.xml")

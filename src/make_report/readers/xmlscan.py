@@ -19,6 +19,7 @@ never raises, so what is refused, and why, is decided by the guard alone.
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 import zipfile
@@ -177,6 +178,10 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, state: _State, role: str) 
             _check_encoding(head, info.filename, state)
         elif not head.startswith(XML_HEAD):
             return  # images and other binary parts are never parsed as XML
+        key = _seen_key(info.filename, role, must, head)
+        if key is not None and _seen_again(key, info.filename, role, state):
+            return
+        before = state.elements
         part = _Part(info.filename, state, role)
         parser = part.parser()
         try:
@@ -197,6 +202,40 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, state: _State, role: str) 
             part.close()
     if role:
         _store(state, info.filename, role, part.result())
+    if key is not None and part.root not in _NOT_SEEN:
+        if len(_SEEN) >= MAX_SEEN:
+            _SEEN.clear()
+        _SEEN[key] = (state.elements - before, part.result())
+
+
+_SEEN: dict[tuple[str, str, bool, bytes], tuple[int, Any]] = {}
+"""Parts read before, by name, role and content: the elements they hold and what was
+collected. A batch's workbooks come from one template: their theme, styles and document
+properties are the same bytes, and are parsed once per process rather than once each.
+Only parts that passed every check are kept; a sheet never is (its cells count towards
+the workbook's limits), nor the workbook and its relationships."""
+MAX_SEEN = 64
+_NOT_SEEN = SHEET_ROOTS | {"workbook", "Relationships"}
+
+
+def _seen_key(name: str, role: str, must: bool, head: bytes) -> tuple[str, str, bool, bytes] | None:
+    """The key of a small whole part that may have been read before, else None."""
+    if len(head) >= CHUNK or role not in ("", STYLES) or name in (WORKBOOK, WORKBOOK_RELS):
+        return None
+    return name, role, must, hashlib.blake2b(head, digest_size=32).digest()
+
+
+def _seen_again(key: tuple[str, str, bool, bytes], name: str, role: str,
+                state: _State) -> bool:
+    """Count and collect a part read before, unless it takes the package over the element
+    limit (then it is read again, to be refused exactly where it was)."""
+    seen = _SEEN.get(key)
+    if seen is None or state.elements + seen[0] > state.max_elements:
+        return False
+    state.elements += seen[0]
+    if role:
+        _store(state, name, role, seen[1])
+    return True
 
 
 def _store(state: _State, name: str, role: str, data: Any) -> None:
@@ -695,7 +734,7 @@ class _Styles(_Texts):
             self.xfs.append(found.get("numFmtId", 0) if found is not None else None)
 
     def result(self) -> Any:
-        return self.custom, self.xfs
+        return tuple(self.custom), tuple(self.xfs)
 
 
 _COLLECTORS: dict[str, Callable[[_Part], _Texts]] = {
