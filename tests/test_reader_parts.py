@@ -438,3 +438,19 @@ def test_a_part_read_before_is_counted_and_collected_as_the_first_time(monkeypat
         assert ("docProps/app.xml" in kept) is read_before  # a refused part is never kept
         collect()
     assert refusals[0] == refusals[1] == ("elements", "docProps/app.xml")
+
+
+def test_reading_a_workbook_needs_no_lxml(tmp_path):
+    """The one expat pass is the whole reader: checking a workbook never imports lxml
+    (tens of milliseconds of a cold start)."""
+    import subprocess
+    import sys
+
+    from make_report import api
+
+    path = api.template(tmp_path / "t.xlsx", agency="某局", year=2023)
+    code = ("import sys\nfrom make_report.readers.xlsx import read_workbook\n"
+            f"read_workbook({str(path)!r})\nprint(sorted(m for m in sys.modules if 'lxml' in m))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
