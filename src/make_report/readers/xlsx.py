@@ -302,7 +302,7 @@ class _Reader:
         blanks: list[str] = []
         for f in self.fmt.table(ts.section.table or "").fields:
             address = ts.cells[f.key]
-            self.cells[f.key] = Location(ts.name, address)
+            self.cells[f.key] = _location(ts.name, address)
             parsed = self._cell(ws, address, f)
             out[f.key] = parsed.value
             if parsed.severity == "info":
@@ -417,6 +417,12 @@ class _Reader:
         for k, loc in old.items():
             i, j = map(int, k[len(prefix):].split("."))
             self.cells[f"{prefix}{new_index[i]}.{j}"] = loc
+
+
+@functools.lru_cache(maxsize=4096)
+def _location(sheet: str, address: str) -> Location:
+    """A table cell's place (immutable, so every workbook of a format shares them)."""
+    return Location(sheet, address)
 
 
 def _text(raw: Any) -> str:
