@@ -7,7 +7,6 @@ cannot be used at all.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import field
@@ -547,6 +546,8 @@ def _load_json(path: Path, format_id: str | None) -> tuple[Report, Findings]:
     if not path.exists():
         raise InputError(f"{path.name}:文件不存在。")
     raw = read_input(path, "报告数据 JSON 通常不到 1 MB", MAX_JSON_BYTES)
+    import json
+
     try:
         data = json.loads(raw.decode("utf-8-sig"))
         if format_id:
