@@ -124,10 +124,13 @@ with contextlib.redirect_stdout(out):
     code = main()
 from make_report.formats import FORMATS
 compiled = sorted(c.what for f in FORMATS.values() for c in f.claims if "regex" in c.__dict__)
+from make_report.core.layout import workbook_layout
+live = sorted(t.name for f in FORMATS.values() for t in workbook_layout(f).tables.values()
+              if "_live" in t.__dict__)
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy
                 or any(m.startswith(p + ".") for p in heavy if "." in p))
 import json
-print(json.dumps([code, loaded, compiled]))
+print(json.dumps([code, loaded, compiled, live]))
 """
 
 
@@ -135,10 +138,11 @@ def test_a_plain_check_loads_only_what_it_uses(tmp_path):
     report = consistent_report(FORMATS["2021"], seed=5, agency="某镇人民政府")
     path = tmp_path / "工作簿.xlsx"
     write_workbook(report.format, path, report)
-    code, loaded, compiled = _fresh(CHECK, str(path), *HEAVY)
+    code, loaded, compiled, live = _fresh(CHECK, str(path), *HEAVY)
     assert code == 0
     assert loaded == []
     assert compiled == []  # no paragraph names what a claim reads
+    assert live == []  # the workbook's formulas and live checks are the template writer's
 
 
 def test_a_claim_the_text_makes_is_still_checked_from_a_cold_start(tmp_path):
@@ -147,7 +151,7 @@ def test_a_claim_the_text_makes_is_still_checked_from_a_cold_start(tmp_path):
     report.narrative["overview"] = [Entry("(一)情况", [f"全年发生行政复议{stated}件。"])]
     path = tmp_path / "工作簿.xlsx"
     write_workbook(report.format, path, report)
-    code, loaded, compiled = _fresh(CHECK.replace('"check", ', '"check", "--json", '),
+    code, loaded, compiled, _ = _fresh(CHECK.replace('"check", ', '"check", "--json", '),
                                     str(path), "typer")
     assert code == 0 and loaded == []  # T1 is a warning
     assert "行政复议" in compiled and "本年新收政府信息公开申请" not in compiled
@@ -167,3 +171,17 @@ def test_a_caller_in_the_same_process_keeps_its_collector_as_it_was(tmp_path):
     before = gc.get_threshold(), gc.get_freeze_count()
     assert main(["check", str(Path(tmp_path) / "无.xlsx")]) == 2
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS.values()), ids=list(FORMATS))
+def test_the_live_cells_are_made_when_asked_for(fmt):
+    """The template writer's formulas and checks, made on first use, are those of the sheet."""
+    from make_report.core.layout import workbook_layout
+
+    sheets = list(workbook_layout(fmt).tables.values())
+    assert any(sheet.checks for sheet in sheets)
+    for sheet in sheets:
+        assert all(c.formula.startswith("=IF(") for c in sheet.checks)
+        assert set(sheet.formulas) <= set(sheet.cells)
+        assert bool(sheet.check_labels) == bool(sheet.checks)
+        assert sheet.formulas is sheet.formulas  # made once
