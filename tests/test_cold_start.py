@@ -185,3 +185,95 @@ def test_the_live_cells_are_made_when_asked_for(fmt):
         assert set(sheet.formulas) <= set(sheet.cells)
         assert bool(sheet.check_labels) == bool(sheet.checks)
         assert sheet.formulas is sheet.formulas  # made once
+
+
+# --- narrative cells that only name values, checked without Jinja (narrative/plain.py) ---
+
+FRAGMENTS = [
+    "全年新收申请", "件。", "{{ 依申请.本年新收.总计 }}", "{{依申请.本年新收.总计}}",
+    "{{ agency }}", "{{ 机关名称 }}", "{{ year }}", "{{\u3000报告年度\n}}", "{{ values }}",
+    "{{ 依申请.本年新收 }}", "{{ 不存在 }}", "{{ 依申请.不存在 }}", "{{ 依申请.本年新收.不存在 }}",
+    "{{- year }}", "{{ year -}}", "{{ year|string }}", "{{ year + 1 }}", "{% if year %}有{% endif %}",
+    "{# 注 #}", "{{{ year }}", "{ year }", "}}", "{{ year }", "{{ 1 }}", "{{ true }}",
+    "{{ none }}", "{{ range }}", "\x01", "\ud800", "{{ year.real }}", "{{ applications.granted }}",
+    "{{ applications.new_received.total }}", "{{ 主动公开.行政许可 }}", "{{ not }}",
+    "{{ 依申请.本年新收.总计.x }}", "{{ ａgency }}", "{{ a² }}", "{{ year }}{{ year }}", "{%",
+    "{#", "{{", "{{ year }}\n", "\r\n", "{{ 依申请 . 本年新收 . 总计 }}", "{{ 依申请['本年新收'] }}",
+]
+
+
+def _contexts():
+    from make_report.narrative.names import render_context
+
+    report = consistent_report(FORMATS["2021"], seed=5, agency="某镇人民政府")
+    yield render_context(report)
+    report.agency = "长" * 100_001  # longer than a value may be
+    yield render_context(report)
+    report.agency = "某镇\x02"  # a character no document can hold
+    yield render_context(report)
+
+
+def _outcomes(texts, context, work, plain_first):
+    """Each text's J1 message (or None) and the budget left, as ``template_findings`` goes:
+    through ``render_plainly`` first, or (as before it) through the sandbox alone."""
+    from make_report.narrative import plain
+    from make_report.narrative.render import Budget, NarrativeError, render_text
+
+    plain.COMPILED.clear()
+    budget, out = Budget(work), []
+    for text in texts:
+        if plain_first and plain.render_plainly(text, context, budget):
+            out.append(None)
+            continue
+        try:
+            render_text(text, context, "一、总体情况!B5", budget)
+            out.append(None)
+        except NarrativeError as exc:
+            out.append(str(exc))
+    plain.COMPILED.clear()
+    return out, budget.left
+
+
+def test_a_plain_cell_is_judged_and_charged_as_the_sandbox_would():
+    import random
+
+    draw = random.Random(13)
+    cases = 0
+    for context in _contexts():
+        for _ in range(150):
+            texts = ["".join(draw.choice(FRAGMENTS) for _ in range(draw.randint(1, 4)))
+                     for _ in range(draw.randint(1, 6))]
+            texts += draw.sample(texts, k=min(2, len(texts)))  # the same cell text again
+            for work in (1_000_000, 800, 300):  # budgets that run out part way
+                before = _outcomes(texts, context, work, plain_first=False)
+                assert _outcomes(texts, context, work, plain_first=True) == before, texts
+                cases += 1
+    assert cases == 3 * 150 * 3
+
+
+def test_only_plain_cells_skip_the_sandbox():
+    from make_report.narrative.plain import Budget, render_plainly
+
+    context = next(_contexts())
+    for text in ["收到{{ 依申请.本年新收.总计 }}件", "{{ 机关名称 }}{{year}}年", "没有标记 {x}"]:
+        budget = Budget()
+        assert render_plainly(text, context, budget)
+    for text in ["{{ 依申请.本年新收 }}", "{{ year + 1 }}", "{% if year %}{% endif %}",
+                 "{{ 不存在 }}", "{{ year|string }}", "{{- year }}", "{# 注 #}{{ year }}"]:
+        budget = Budget()
+        assert not render_plainly(text, context, budget)
+        assert budget.left == budget.total
+
+
+def test_a_cold_check_of_named_values_does_not_load_jinja(tmp_path):
+    report = consistent_report(FORMATS["2021"], seed=5, agency="某镇人民政府")
+    report.narrative["overview"] = [Entry("(一)情况", [
+        "全年新收申请{{ 依申请.本年新收.总计 }}件,{{ 机关名称 }}。"])]
+    path = tmp_path / "工作簿.xlsx"
+    write_workbook(report.format, path, report)
+    code, loaded, _, _ = _fresh(CHECK, str(path), "jinja2", "typer")
+    assert (code, loaded) == (0, [])
+    report.narrative["overview"][0].paragraphs.append("共{{ 依申请.没有这项 }}件")
+    write_workbook(report.format, path, report)
+    code, loaded, _, _ = _fresh(CHECK, str(path), "jinja2")
+    assert code == 1 and "jinja2" in loaded  # the sandbox words the J1 error

@@ -222,15 +222,15 @@ def template_findings(report: Report, cells: dict[str, Location]) -> list[Findin
     texts = [(k, t) for k, t in _narrative_texts(report) if "{" in t]
     if not texts:
         return []  # without loading jinja2: plain text cannot fail to render
-    from make_report.narrative.render import (
-        Budget,
-        NarrativeError,
-        render_context,
-        render_text,
-    )
+    from make_report.narrative.names import render_context
+    from make_report.narrative.plain import Budget, render_plainly
 
     context, out, budget = render_context(report), [], Budget()
     for key, text in texts:
+        if render_plainly(text, context, budget):
+            continue  # only names of numbers and text: renders, charged as the sandbox would
+        from make_report.narrative.render import NarrativeError, render_text
+
         loc = cells.get(key)
         try:
             render_text(text, context, str(loc) if loc else key, budget)
