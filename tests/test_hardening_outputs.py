@@ -134,7 +134,7 @@ def test_a_gbk_template_file_is_told_in_chinese(tmp_path, capsys):
 def test_running_out_of_memory_is_not_called_damage(tmp_path, monkeypatch, capsys):
     from make_report.readers import sheetxml
 
-    def no_memory(self, path):
+    def no_memory(self, *args):
         raise MemoryError
 
     monkeypatch.setattr(sheetxml.Workbook, "__init__", no_memory)

@@ -90,6 +90,19 @@ def test_formulas_without_cached_values_are_recomputed(tmp_path):
     assert [f.rule for f in result.findings.errors] == ["C5"]  # the blank section 五 only
 
 
+def test_the_same_formulas_in_two_workbooks_give_each_its_own_totals(tmp_path):
+    """Formulas are parsed once per text and shared; what they add up is each workbook's."""
+    totals = []
+    for n, value in ((1, 4), (2, 9)):
+        path = api.template(tmp_path / f"t{n}.xlsx", agency="某局", year=2023)
+        edit(path, SHEET, D8=value, E8="=D8+1", D10="=SUM(D8:E8)")
+        values = api.check(path).report.values
+        totals.append((values["applications.new_received.0"],
+                       values["applications.new_received.1"],
+                       values["applications.granted.0"]))
+    assert totals == [(4, 5, 9), (9, 10, 19)]
+
+
 def test_formula_error_value_is_reported(tmp_path):
     path = api.template(tmp_path / "t.xlsx", agency="某局", year=2023)
     edit(path, SHEET, D8="=#REF!+1")

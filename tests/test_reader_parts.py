@@ -240,12 +240,13 @@ def test_merges_and_an_absolute_sheet_target(tmp_path):
 
 
 def test_entities_are_never_expanded(tmp_path):
-    """The guard refuses DTDs first; even so, the parser itself expands nothing."""
+    """The reader reads through the guard: a DTD is refused before any cell is read."""
     sheet = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY big "BIG">]>'
              f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&big;</t>'
              '</is></c></row></sheetData></worksheet>')
-    wb = opened(tmp_path, _with_sheet(sheet))
-    assert "BIG" not in str(wb["表一"]["A1"].value or "")
+    with pytest.raises(xmlscan.Refused) as caught:
+        opened(tmp_path, _with_sheet(sheet))
+    assert (caught.value.kind, caught.value.sheet) == ("doctype", "表一")
 
 
 def _with_sheet(xml: str) -> bytes:
@@ -313,3 +314,143 @@ def _same(ours: object, theirs: object) -> bool:
     if isinstance(theirs, int):
         return ours == theirs and type(ours) is int
     return ours == theirs
+
+
+# ------------------------------------------------------------------ one pass: guard and reader
+
+def test_a_compiled_formula_keeps_no_values_and_looks_up_every_time():
+    """A formula's program is shared by every workbook; its values never are."""
+    text = "=SUM(A1:B1)+A2*2-SUM(A1,B2)"
+    for cells in ({"A1": 1, "B1": 2, "A2": 3, "B2": 4}, {"A1": 10, "B1": 0, "A2": 0, "B2": 1}):
+        seen: list[str] = []
+
+        def lookup(ref: str, cells=cells, seen=seen) -> Decimal:
+            seen.append(ref)
+            return Decimal(cells[ref])
+
+        expected = cells["A1"] + cells["B1"] + cells["A2"] * 2 - cells["A1"] - cells["B2"]
+        assert evaluate(text, lookup) == expected
+        assert seen == ["A1", "B1", "A2", "A1", "B2"]  # each reference, in order, each time
+    assert formula.compiled(text) is formula.compiled(text)
+
+
+def test_a_compiled_formula_fails_where_the_formula_does():
+    """What a look-up raises before the formula stops making sense comes first, as when
+    the formula was evaluated while parsed; a division by zero is found on the values."""
+    def cycle(ref: str) -> Decimal:
+        raise FormulaError("循环引用")
+
+    for _ in range(2):  # compiled once, then from the cache
+        with pytest.raises(FormulaError, match="循环引用"):
+            evaluate("=A1+(", cycle)
+        with pytest.raises(Unsupported):
+            evaluate("=1+(", cycle)
+        assert value("=A1/B1") == Decimal("0.1")
+        with pytest.raises(FormulaError, match="#DIV/0!"):
+            evaluate("=A1/B1", lambda ref: Decimal(ref == "A1"))
+
+
+def test_the_reader_reads_what_the_guard_read(tmp_path):
+    """One expat pass: a cell's value is the text of its <v> up to any child (a comment
+    or an instruction ends it, as lxml read it), a shared string joins the text around a
+    comment, and a cell whose only child is a comment is a cell (with its format)."""
+    styles = '<cellXfs><xf numFmtId="0"/><xf numFmtId="2"/></cellXfs>'
+    wb = opened(tmp_path, package(
+        rows('<c r="A1"><v>1<!--x-->2</v></c>', '<c r="B1"><v>3<?pi x?>4</v></c>',
+             '<c r="C1" t="s"><v>0</v></c>', '<c r="D1" s="1"><!--note--></c>',
+             '<c r="E1" s="1"></c>', '<c r="F1"><v><![CDATA[5]]>6</v></c>',
+             '<c r="G1" t="inlineStr"><is><t>甲</t><r><t>乙</t></r>'
+             '<rPh><t>へい</t></rPh></is></c>'),
+        strings="<si><t>共<!--x-->享</t></si>", styles=styles))
+    ws = wb["表一"]
+    assert [ws[f"{c}1"].value for c in "ABCDFG"] == [1, 3, "共享", None, 56, "甲乙"]
+    assert ws["D1"].number_format == "0.00" and ws["E1"] is sheetxml.EMPTY
+
+
+def test_a_part_nested_deeper_than_any_workbook_is_unreadable(tmp_path):
+    deep = "<x>" * xmlscan.MAX_DEPTH + "</x>" * xmlscan.MAX_DEPTH
+    wb = opened(tmp_path, package(rows(f'<c r="A1"><v>1</v>{deep}</c>')))
+    with pytest.raises(sheetxml.Unreadable):
+        wb["表一"]
+    shallow = "<x>" * 200 + "</x>" * 200
+    assert opened(tmp_path, package(rows(f'<c r="A1"><v>1</v>{shallow}</c>')))["表一"]["A1"].value == 1
+
+
+def test_a_part_named_as_a_sheet_is_checked_whatever_its_name(tmp_path):
+    """The reader reads the sheets the workbook names; each is checked as XML (its
+    encoding too) even when neither its name nor the relationships' root says XML."""
+    rels = RELS.format(target="worksheets/sheet1.bin").replace("Relationships", "Links")
+    part = f'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet {NS}/>'.encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        zf.writestr("xl/worksheets/sheet1.bin", part)
+    with pytest.raises(xmlscan.Refused) as caught:
+        scan(buf.getvalue(), collect=True)
+    assert caught.value.kind == "encoding"
+    scan(buf.getvalue())  # the guard alone (a Word document's) does not read workbooks
+
+
+def test_a_sheet_that_is_also_another_part_is_read_as_both(tmp_path):
+    """Never in a real workbook: the shared strings named as a sheet as well."""
+    wb = opened(tmp_path, package(rows('<c r="A1" t="s"><v>0</v></c>'),
+                                  strings='<si><t>甲</t></si><c r="B2"><v>7</v></c>',
+                                  target="sharedStrings.xml"))
+    ws = wb["表一"]
+    assert (ws["B2"].value, ws.max_row) == (7, 2)
+    assert wb.strings == ["甲"]
+
+
+def test_a_part_read_before_is_counted_and_collected_as_the_first_time(monkeypatch):
+    """Parts a batch's workbooks share (styles, theme) are parsed once per process; the
+    next workbook gets the same collection and the same element count, so the element
+    limit refuses the same part whether the part was read before or not."""
+    styles = '<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
+    data = package(rows('<c r="A1" s="1"><v>45292</v></c>'), styles=styles,
+                   extra={"xl/theme/theme1.xml": b"<theme>" + b"<a/>" * 50 + b"</theme>",
+                          "docProps/app.xml": b"<Properties><x/></Properties>"})
+    counted: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            parser = xmlscan.expat.ParserCreate()
+            parser.StartElementHandler = lambda tag, attrs: counted.append(tag)
+            parser.Parse(zf.read(name), True)
+    total = len(counted)
+
+    def collect(**kw):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return xmlscan.scan_parts(zf, collect=True, **kw)
+
+    monkeypatch.setattr(xmlscan, "_SEEN", {})
+    fresh = collect().parts
+    assert xmlscan._SEEN  # the styles, theme and properties were kept
+    assert collect().parts == fresh  # and serve the next workbook
+    collect(max_elements=total)
+    refusals = []
+    for read_before in (False, True):
+        if not read_before:
+            monkeypatch.setattr(xmlscan, "_SEEN", {})
+        with pytest.raises(xmlscan.Refused) as caught:
+            collect(max_elements=total - 1)
+        refusals.append((caught.value.kind, caught.value.part))
+        kept = {key[0] for key in xmlscan._SEEN}
+        assert ("docProps/app.xml" in kept) is read_before  # a refused part is never kept
+        collect()
+    assert refusals[0] == refusals[1] == ("elements", "docProps/app.xml")
+
+
+def test_reading_a_workbook_needs_no_lxml(tmp_path):
+    """The one expat pass is the whole reader: checking a workbook never imports lxml
+    (tens of milliseconds of a cold start)."""
+    import subprocess
+    import sys
+
+    from make_report import api
+
+    path = api.template(tmp_path / "t.xlsx", agency="某局", year=2023)
+    code = ("import sys\nfrom make_report.readers.xlsx import read_workbook\n"
+            f"read_workbook({str(path)!r})\nprint(sorted(m for m in sys.modules if 'lxml' in m))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -4,13 +4,19 @@ A workbook written by a program and never opened in Excel has no cached values, 
 totals the template pre-fills (SUM of a range, A+B) are recomputed here. Anything else
 raises ``Unsupported`` and the caller falls back to Excel's cached value. (openpyxl, like
 every reader, keeps a formula's text and Excel's cached result; none computes formulas.)
+
+Each formula text is parsed once into a small program (``compiled``): every workbook of a
+format has the same totals, so a batch parses them once, and each workbook runs them on
+its own cells.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, DecimalException, localcontext
+from typing import Any
 
 from make_report.core.layout import col_letter, split_address
 
@@ -46,20 +52,95 @@ Lookup = Callable[[str], Decimal]
 
 
 def evaluate(formula: str, lookup: Lookup) -> Decimal:
-    body = formula.lstrip("=").strip()
-    if len(body) > MAX_FORMULA:
-        raise Unsupported("length")
-    if m := ERROR.search(body):
-        raise FormulaError(m.group(0))
-    tokens = _tokenize(body)
-    parser = _Parser(tokens, lookup)
+    """The value of ``formula``, each cell it refers to read with ``lookup``.
+
+    A formula's text is parsed once into a program (``compiled``, shared by every
+    workbook: the same few dozen totals recur in all of them); running it looks the cells
+    up, in the order and number the formula names them, so what one workbook holds never
+    reaches another, and a workbook's work cap counts every look-up as before."""
+    program = compiled(formula)
+    stack: list[Any] = []
+    push, pop = stack.append, stack.pop
     try:
-        value = parser.expr()
+        for op, arg in program:
+            if op == REF:
+                push(lookup(arg))
+            elif op == NUM:
+                push(arg)
+            elif op == ADD:
+                rhs = pop()
+                push(pop() + rhs)
+            elif op == SUB:
+                rhs = pop()
+                push(pop() - rhs)
+            elif op == MUL:
+                rhs = pop()
+                push(pop() * rhs)
+            elif op == DIV:
+                rhs = pop()
+                if rhs == 0:
+                    raise FormulaError("#DIV/0!")
+                push(pop() / rhs)
+            elif op == RANGE:
+                cells = arg if isinstance(arg, tuple) else expand(arg)
+                push(sum((lookup(c) for c in cells), Decimal(0)))
+            elif op == SIGN:
+                push(arg * pop())
+            elif op == ZERO:
+                push(Decimal(0))
+            else:  # RAISE: where the formula stops making sense, after what came before
+                kind, args = arg
+                raise kind(*args)
     except DecimalException:  # beyond Decimal's range: what Excel shows as #NUM!
         raise FormulaError("#NUM!") from None
-    if parser.pos != len(tokens):
-        raise Unsupported(body)
-    return as_excel(value)
+    return as_excel(stack[-1])
+
+
+REF, NUM, ADD, SUB, MUL, DIV, RANGE, SIGN, ZERO, RAISE = range(10)
+"""A compiled formula's operations, on a stack of values (see ``_Compiler``)."""
+CACHED_FORMULA = 512
+"""Characters of a formula whose program is kept (the totals of a standard workbook
+have a few dozen); a longer one is compiled each time, so a hostile workbook cannot
+fill the memory with programs."""
+CACHED_CELLS = 1024
+"""Cells of SUM ranges kept expanded in one program (the rest are expanded on each run),
+so the cached programs together hold at most a few MB whatever the workbooks."""
+
+Program = tuple[tuple[int, Any], ...]
+
+
+def compiled(formula: str) -> Program:
+    """The program of ``formula``: what evaluating it does, in order, ending with the
+    error it raises if it has one (and ``Unsupported`` from the start for what the
+    evaluator never handles)."""
+    if len(formula) <= CACHED_FORMULA:
+        return _cached(formula)
+    return _compile(formula)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached(formula: str) -> Program:
+    return _compile(formula)
+
+
+def _compile(formula: str) -> Program:
+    body = formula.lstrip("=").strip()
+    try:
+        if len(body) > MAX_FORMULA:
+            raise Unsupported("length")
+        if m := ERROR.search(body):
+            raise FormulaError(m.group(0))
+        tokens = _tokenize(body)
+    except (Unsupported, FormulaError) as exc:
+        return ((RAISE, (type(exc), exc.args)),)
+    compiler = _Compiler(tokens)
+    try:
+        compiler.expr()
+        if compiler.pos != len(tokens):
+            raise Unsupported(body)
+    except (Unsupported, FormulaError) as exc:
+        compiler.ops.append((RAISE, (type(exc), exc.args)))
+    return tuple(compiler.ops)
 
 
 def as_excel(value: Decimal) -> Decimal:
@@ -86,10 +167,16 @@ def _tokenize(body: str) -> list[tuple[str, str]]:
     return out
 
 
-class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], lookup: Lookup) -> None:
-        self.tokens, self.lookup, self.pos = tokens, lookup, 0
+class _Compiler:
+    """A recursive-descent parser that, instead of computing, writes down each step of
+    the computation in the order a direct evaluation would take it (look-ups, then the
+    operation on their values), so running the program is that evaluation."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens, self.pos = tokens, 0
         self.depth = 0
+        self.ops: list[tuple[int, Any]] = []
+        self.cells = CACHED_CELLS
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
@@ -99,59 +186,64 @@ class _Parser:
         self.pos += 1
         return tok
 
-    def expr(self) -> Decimal:
+    def expr(self) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise Unsupported("nesting")
-        value = self.term()
+        self.term()
         while self.peek() in (("op", "+"), ("op", "-")):
             op = self.take()[1]
-            value = value + self.term() if op == "+" else value - self.term()
+            self.term()
+            self.ops.append((ADD if op == "+" else SUB, None))
         self.depth -= 1
-        return value
 
-    def term(self) -> Decimal:
-        value = self.factor()
+    def term(self) -> None:
+        self.factor()
         while self.peek() in (("op", "*"), ("op", "/")):
             op = self.take()[1]
-            rhs = self.factor()
-            if op == "/" and rhs == 0:
-                raise FormulaError("#DIV/0!")
-            value = value * rhs if op == "*" else value / rhs
-        return value
+            self.factor()
+            self.ops.append((MUL if op == "*" else DIV, None))
 
-    def factor(self) -> Decimal:
+    def factor(self) -> None:
         kind, text = self.take()
         if kind == "num":
-            return Decimal(text)
+            self.ops.append((NUM, Decimal(text)))
+            return
         if kind == "ref":
-            return self.lookup(text)
+            self.ops.append((REF, text))
+            return
         if kind == "func":
-            return self.sum_args()
+            self.sum_args()
+            return
         if (kind, text) in (("op", "-"), ("op", "+")):
             sign = -1 if text == "-" else 1
             while self.peek() in (("op", "-"), ("op", "+")):
                 sign = -sign if self.take()[1] == "-" else sign
-            return sign * self.factor()
+            self.factor()
+            self.ops.append((SIGN, sign))
+            return
         if (kind, text) == ("op", "("):
-            value = self.expr()
+            self.expr()
             if self.take() != ("op", ")"):
                 raise Unsupported(text)
-            return value
+            return
         raise Unsupported(text)
 
-    def sum_args(self) -> Decimal:
-        total = Decimal(0)
+    def sum_args(self) -> None:
+        self.ops.append((ZERO, None))
         while True:
             kind, text = self.peek()
             if kind == "range":
                 self.take()
-                total += sum((self.lookup(c) for c in expand(text)), Decimal(0))
+                cells = expand(text)
+                self.cells -= len(cells)
+                self.ops.append((RANGE, tuple(cells) if self.cells >= 0 else text))
             else:
-                total += self.expr()
+                self.expr()
+            self.ops.append((ADD, None))
             kind, text = self.take()
             if text == ")":
-                return total
+                return
             if text != ",":
                 raise Unsupported(text)
 

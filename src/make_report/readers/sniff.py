@@ -21,6 +21,7 @@ from make_report.readers.xmlscan import (
     MAX_ELEMENTS,
     MAX_PART,
     MAX_ROWS,
+    Collected,
     Refused,
     scan_parts,
 )
@@ -34,15 +35,16 @@ MAX_MEMBERS = 1000
 SAVE_AS = "请在 Excel 或 WPS 中打开,另存为“Excel 工作簿(*.xlsx)”后再试。"
 
 
-def sniff_workbook(path: Path) -> None:
-    """Raise InputError unless ``path`` looks like a readable, unencrypted .xlsx."""
+def sniff_workbook(path: Path) -> Collected:
+    """Raise InputError unless ``path`` looks like a readable, unencrypted .xlsx; return
+    what its parts hold (``xmlscan`` reads them once, guard and collection together)."""
     try:
-        _sniff(path)
+        return _sniff(path)
     except OSError as exc:  # unreadable: no permission, locked by another program
         raise read_error(path, exc) from None
 
 
-def _sniff(path: Path) -> None:
+def _sniff(path: Path) -> Collected:
     name = path.name
     if not path.exists():
         raise InputError(f"{name}:文件不存在,请检查文件名和所在文件夹。")
@@ -69,7 +71,9 @@ def _sniff(path: Path) -> None:
                  ".pdf": "PDF 文档", ".html": "网页", ".htm": "网页"}
         kind = kinds.get(suffix, "无法识别的文件")
         raise InputError(f"{name}:这是{kind},不是 .xlsx 工作簿。{SAVE_AS}")
-    check_package(path, WORKBOOK)
+    collected = check_package(path, WORKBOOK)
+    assert collected is not None
+    return collected
 
 
 def check_size(path: Path, usual: str, max_bytes: int = MAX_BYTES) -> None:
@@ -138,10 +142,13 @@ class Package:
     """Raise InputError unless the member names are this kind's."""
     max_elements: int = MAX_ELEMENTS
     """XML elements in all its parts together (parsed, each costs time and memory)."""
+    collect: bool = False
+    """Keep what the workbook reader needs while checking (``xmlscan.Collected``)."""
 
 
-def check_package(path: Path, package: Package) -> None:
-    """Refuse a zip that is damaged, a bomb, of another kind, or hides a DTD in a part."""
+def check_package(path: Path, package: Package) -> Collected | None:
+    """Refuse a zip that is damaged, a bomb, of another kind, or hides a DTD in a part;
+    for a package that collects, return what its parts hold."""
     name = path.name
     try:
         with zipfile.ZipFile(path) as zf:
@@ -155,7 +162,7 @@ def check_package(path: Path, package: Package) -> None:
                 raise InputError(f"{name}:文件解压后过大({unpacked // 1024 // 1024} MB),"
                                  "可能是恶意构造的压缩文件,已拒绝读取。")
             package.check_kind(names, name)
-            scan_parts(zf, package.max_elements)
+            return scan_parts(zf, package.max_elements, collect=package.collect)
     except Refused as exc:
         raise InputError(_refusal(name, exc, package)) from None
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError,
@@ -201,4 +208,4 @@ def _refusal(name: str, exc: Refused, package: Package) -> str:
     }[exc.kind]
 
 
-WORKBOOK = Package("标准工作簿", "Excel 和 WPS 保存的工作簿", SAVE_AS, _check_kind)
+WORKBOOK = Package("标准工作簿", "Excel 和 WPS 保存的工作簿", SAVE_AS, _check_kind, collect=True)

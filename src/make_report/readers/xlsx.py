@@ -1,12 +1,14 @@
 """Read a filled standard workbook into a report, tolerating what real people type.
 
-The only module that reads .xlsx (through ``sheetxml``). Unusable input raises ``InputError``
+The only module that reads .xlsx (through ``sheetxml``, over what ``sniff``'s one pass
+collected). Unusable input raises ``InputError``
 (one Chinese sentence, exit 2); everything about the data becomes a finding with its cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import field
@@ -48,22 +50,21 @@ class ReadResult:
 
 def read_workbook(path: str | Path, format_id: str | None = None) -> ReadResult:
     path = Path(path)
-    sniff_workbook(path)
-    wb = _load(path)
+    wb = _load(path, sniff_workbook(path))
     meta = _meta_sheet(wb, path)
     fmt = _choose_format(wb, meta, format_id, path)
-    layout = workbook_layout(fmt)
+    layout = _layout(fmt)
     _check_sheets(wb, layout, path)
     reader = _Reader(wb, path, layout)
     return reader.read()
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, collected: Any) -> Any:
     from make_report.readers.sheetxml import MissingString, Workbook
 
     sheet = ""
     try:
-        wb = Workbook(path)
+        wb = Workbook(path, collected)
         for sheet in wb.sheetnames:
             wb[sheet]  # parse every sheet now, so a damaged part is reported here
         return wb
@@ -78,6 +79,18 @@ def _load(path: Path) -> Any:
                          "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
 
 
+_LAYOUTS: dict[str, WorkbookLayout] = {}
+
+
+def _layout(fmt: Format) -> WorkbookLayout:
+    """``workbook_layout`` of a format, remembered by the format's identity (the layout's
+    own cache hashes the whole format, field by field, on every call)."""
+    layout = _LAYOUTS.get(fmt.id)
+    if layout is None or layout.format is not fmt:
+        layout = _LAYOUTS[fmt.id] = workbook_layout(fmt)
+    return layout
+
+
 def _meta_sheet(wb: Any, path: Path) -> Any:
     name = next(iter(FORMATS.values())).meta_sheet
     if name not in wb.sheetnames:
@@ -87,7 +100,7 @@ def _meta_sheet(wb: Any, path: Path) -> Any:
 
 
 def _meta_value(ws: Any, key: str) -> Any:
-    layout = workbook_layout(next(iter(FORMATS.values())))
+    layout = _layout(next(iter(FORMATS.values())))
     return ws[layout.meta_cells[key]].value
 
 
@@ -103,7 +116,7 @@ def _choose_format(wb: Any, ws: Any, forced: str | None, path: Path) -> Format:
     fmt = FORMATS.get(recorded)
     if fmt is None:
         if year is None:
-            cell = workbook_layout(next(iter(FORMATS.values()))).meta_cells["year"]
+            cell = _layout(next(iter(FORMATS.values()))).meta_cells["year"]
             raise InputError(f"{path.name}:{ws.title}!{cell} 报告年度未填写或无法识别,"
                              "无法确定报告格式。请填写四位年份,如 2024。")
         try:
@@ -139,7 +152,14 @@ def _check_sheets(wb: Any, layout: WorkbookLayout, path: Path) -> None:
 
 
 def _norm(text: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+    if type(text) is str:  # labels: the same few hundred texts in every workbook
+        return _norm_text(text)
+    return _norm_text(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm_text(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _check_labels(ws: Any, ts: TableSheet, fmt: Format, path: Path) -> None:
@@ -175,7 +195,7 @@ def _other_format(ws: Any, ts: TableSheet, fmt: Format) -> Format | None:
     for other in FORMATS.values():
         if other is fmt:
             continue
-        ots = workbook_layout(other).tables.get(ts.section.table or "")
+        ots = _layout(other).tables.get(ts.section.table or "")
         if ots and all(_norm(ws[ots.at(c.row, c.col)].value) == _norm(c.text)
                        for c in ots.grid.cells if c.role != "data"):
             return other
@@ -282,7 +302,7 @@ class _Reader:
         blanks: list[str] = []
         for f in self.fmt.table(ts.section.table or "").fields:
             address = ts.cells[f.key]
-            self.cells[f.key] = Location(ts.name, address)
+            self.cells[f.key] = _location(ts.name, address)
             parsed = self._cell(ws, address, f)
             out[f.key] = parsed.value
             if parsed.severity == "info":
@@ -397,6 +417,12 @@ class _Reader:
         for k, loc in old.items():
             i, j = map(int, k[len(prefix):].split("."))
             self.cells[f"{prefix}{new_index[i]}.{j}"] = loc
+
+
+@functools.lru_cache(maxsize=4096)
+def _location(sheet: str, address: str) -> Location:
+    """A table cell's place (immutable, so every workbook of a format shares them)."""
+    return Location(sheet, address)
 
 
 def _text(raw: Any) -> str:
