@@ -87,7 +87,7 @@ def _claim(report: Report, claim: Claim, text: str, at: tuple[str, int, int],
     """One claim in one paragraph (section, entry, paragraph) against the table."""
     section, i, j = at
     where = f"narrative.{section}.{i}.{j}"
-    for m in claim.regex.finditer(text):
+    for m in claim.finditer(text):
         stated = parse_count(m.group(1))
         if stated is None:
             continue

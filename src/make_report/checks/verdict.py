@@ -54,7 +54,7 @@ def rule_lines(report: Report, variant: Report | None = None) -> dict[str, list[
         out.setdefault(eq.id, []).extend(tuple(left + right) for _, left, right in source.lines(own))
     claims = [c.keys for c in fmt.claims
               for entries in report.narrative.values() for e in entries for p in e.paragraphs
-              if c.regex.search(p)]
+              if c.search(p)]
     out["T1"] = claims
     return out
 

@@ -8,9 +8,9 @@ and ``收到[/b]申请`` print as typed, and cannot break or restyle the output.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import unicodedata
+from itertools import groupby
 from typing import Any
 
 from make_report.checks.verdict import verdict_sentence
@@ -96,7 +96,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
-        for token in _TOKENS.findall(paragraph):
+        for token in tokens(paragraph):
             if cells(line + token) <= width:
                 line += token
                 continue
@@ -113,7 +113,22 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-_TOKENS = re.compile(r"\s+|[^\s\u2e80-\uffff]+|.")
+def tokens(text: str) -> list[str]:
+    r"""What ``wrap`` breaks between: runs of spaces, runs of other characters, each wide
+    (U+2E80 and above in the BMP: Chinese) character alone. The same as
+    ``re.findall(r"\s+|[^\s\u2e80-\uffff]+|.", text)`` on a line, without compiling that
+    class of 53,000 characters (2 ms) on every run."""
+    out: list[str] = []
+    for kind, group in groupby(text, _kind):
+        if kind == 2:
+            out.extend(group)
+        else:
+            out.append("".join(group))
+    return out
+
+
+def _kind(ch: str) -> int:
+    return 0 if ch.isspace() else 2 if "\u2e80" <= ch <= "\uffff" else 1
 
 
 def table(headers: tuple[str, ...], rows: list[tuple[tuple[str, str], ...]], width: int,

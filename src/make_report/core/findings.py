@@ -7,7 +7,7 @@ cell map turns them into sheet and cell addresses. Messages are built once, here
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from make_report.core.record import record
@@ -17,7 +17,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     sheet: str
     cell: str

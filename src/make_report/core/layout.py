@@ -6,7 +6,7 @@ never disagree about a cell. Nothing here touches openpyxl.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 
 from make_report.core.grid import Grid, table_grid
 from make_report.core.record import record
@@ -88,11 +88,27 @@ class TableSheet:
     grid: Grid
     cells: dict[str, str]
     """Field key -> cell address."""
-    formulas: dict[str, str]
-    """Field key -> default formula for totals."""
-    checks: tuple[Check, ...]
-    check_labels: dict[str, str]
-    """Cell address -> label written beside the checks."""
+    format: Format
+
+    @property
+    def formulas(self) -> dict[str, str]:
+        """Field key -> default formula for totals."""
+        return self._live[0]
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return self._live[1]
+
+    @property
+    def check_labels(self) -> dict[str, str]:
+        """Cell address -> label written beside the checks."""
+        return self._live[2]
+
+    @cached_property
+    def _live(self) -> tuple[dict[str, str], tuple[Check, ...], dict[str, str]]:
+        """What the template writer paints (totals' formulas, live checks): made when first
+        asked for, so that reading a workbook does not build them (5 ms a format)."""
+        return _live_cells(self.format, self)
 
     def at(self, grid_row: int, grid_col: int) -> str:
         return coord(TABLE_ORIGIN_ROW + grid_row, 1 + grid_col)
@@ -133,7 +149,14 @@ def _table_sheet(fmt: Format, section: Section) -> TableSheet:
     grid = table_grid(table)
     cells = {c.field: coord(TABLE_ORIGIN_ROW + c.row, 1 + c.col)
              for c in grid.data_cells() if c.field}
-    eqs = [e for e in fmt.equations if e.table == table.key]
+    return TableSheet(section.sheet, section, grid, cells, fmt)
+
+
+def _live_cells(fmt: Format, sheet: TableSheet
+                ) -> tuple[dict[str, str], tuple[Check, ...], dict[str, str]]:
+    """The totals' formulas, the live checks and their labels of one table sheet."""
+    grid, cells = sheet.grid, sheet.cells
+    eqs = [e for e in fmt.equations if e.table == sheet.section.table]
     formulas: dict[str, str] = {}
     checks: list[Check] = []
     labels: dict[str, str] = {}
@@ -159,7 +182,7 @@ def _table_sheet(fmt: Format, section: Section) -> TableSheet:
             rhs = _sum([cells[k] for k in parts])
             checks.append(Check(eq.id, place,
                                 f'=IF({lhs}={rhs},"{CHECK_OK}","{CHECK_BAD} 应为"&({rhs}))'))
-    return TableSheet(section.sheet, section, grid, cells, formulas, tuple(checks), labels)
+    return formulas, tuple(checks), labels
 
 
 def _row_of(address: str) -> int:

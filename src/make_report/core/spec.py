@@ -7,6 +7,7 @@ so a new row or a new format is a change to ``formats/`` only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Literal
 
@@ -259,6 +260,70 @@ class Claim:
     @cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Words one of which every match begins with (empty: not known), so a paragraph
+        holding none of them is passed over without compiling the pattern (most are)."""
+        return lead_words(self.pattern)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The pattern's matches in ``text``; the same as ``regex.finditer``."""
+        return self.regex.finditer(text) if self._may_match(text) else iter(())
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The pattern's first match in ``text``; the same as ``regex.search``."""
+        return self.regex.search(text) if self._may_match(text) else None
+
+    def _may_match(self, text: str) -> bool:
+        return not self.words or any(w in text for w in self.words)
+
+
+_SPECIAL = frozenset(".^$*+?{}[]()|\\")
+
+
+def lead_words(pattern: str) -> tuple[str, ...]:
+    """The literal words a match of ``pattern`` must begin with: ``行政复议[^。]…`` gives
+    (行政复议,), ``(?:收到|受理)申请…`` (收到, 受理); () when that is not certain (the
+    pattern has other alternatives, or does not begin with plain characters or a group of
+    plain alternatives)."""
+    if _alternatives(pattern):
+        return ()
+    if pattern.startswith("(?:"):
+        end = pattern.find(")")
+        words = tuple(pattern[3:end].split("|"))
+        plain = end > 0 and all(w and not _SPECIAL & set(w) for w in words)
+        return words if plain and pattern[end + 1:end + 2] not in ("*", "+", "?", "{") else ()
+    word = ""
+    for ch in pattern:
+        if ch in _SPECIAL:
+            if ch in "*+?{":  # the last character may be repeated none or several times
+                word = word[:-1]
+            break
+        word += ch
+    return (word,) if word else ()
+
+
+def _alternatives(pattern: str) -> bool:
+    """Whether ``pattern`` has a ``|`` outside any group or character class."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":  # a "]" first in the class (after any "^") is a character of it
+            in_class = True
+            i += 1 if pattern.startswith("]", i + 1) else 2 if pattern.startswith("^]", i + 1) else 0
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 @record

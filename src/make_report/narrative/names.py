@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
+from make_report.core.model import Report
 from make_report.core.spec import BlockTable, Format, GridTable, Header, Row, Table
 
 TOTAL = "总计"
@@ -145,3 +146,17 @@ def _sum(values: Iterable[object]) -> int | Decimal:
     for value in values:
         total += value  # type: ignore[operator]
     return total
+
+
+def render_context(report: Report) -> Names:
+    """Everything a template can name: tables in Chinese and English, agency and year."""
+    values = {f.key: report.value(f.key) for f in report.format.fields}
+    ctx = Names("")
+    ctx.update(chinese_tables(report.format, values))
+    ctx.update(english_tables(report.format, values))
+    ctx["values"] = Names("values", values.items())
+    for names, value in ((("机关名称", "agency"), report.agency),
+                         (("报告年度", "年度", "year"), report.year)):
+        for name in names:
+            ctx[name] = value
+    return ctx

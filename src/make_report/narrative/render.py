@@ -20,17 +20,22 @@ from make_report.core.errors import MakeReportError
 from make_report.core.model import Report
 from make_report.narrative import sandbox
 from make_report.narrative.messages import runtime, security, syntax, unknown
-from make_report.narrative.names import Names, chinese_tables, english_tables
+from make_report.narrative.names import render_context
 from make_report.narrative.placeholders import NotPrintable
-from make_report.narrative.sandbox import (  # the limits, as this module has always named them
-    MAX_NUMBER,
-    MAX_RANGE,
+from make_report.narrative.plain import (  # the limits, shared with narrative.plain
+    MARKERS,
     MAX_REPORT_WORK,
     MAX_SIZE,
-    MAX_TEMPLATE_BYTES,
     MAX_WORK,
+    SEEN,
     TAG_WORK,
+    UNWRITABLE,
     Budget,
+)
+from make_report.narrative.sandbox import (
+    MAX_NUMBER,
+    MAX_RANGE,
+    MAX_TEMPLATE_BYTES,
     TooMuch,
     UnknownName,
 )
@@ -41,9 +46,7 @@ __all__ = ["MAX_NUMBER", "MAX_RANGE", "MAX_REPORT_WORK", "MAX_SIZE", "MAX_TEMPLA
 
 PACKAGE_TEMPLATES = Path(__file__).parents[1] / "templates"
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-_MARKERS = ("{{", "{%", "{#")
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters no Word document (XML 1.0) can hold: a lone surrogate, U+0001 ..."""
+_MARKERS = MARKERS
 
 
 class NarrativeError(MakeReportError):
@@ -63,20 +66,6 @@ def _cannot_render(kind: str, where: str, **params: object) -> NarrativeError:
     return NarrativeError(finding("J1", where, kind=kind, **params).message, kind, params)
 
 
-def render_context(report: Report) -> Names:
-    """Everything a template can name: tables in Chinese and English, agency and year."""
-    values = {f.key: report.value(f.key) for f in report.format.fields}
-    ctx = Names("")
-    ctx.update(chinese_tables(report.format, values))
-    ctx.update(english_tables(report.format, values))
-    ctx["values"] = Names("values", values.items())
-    for names, value in ((("机关名称", "agency"), report.agency),
-                         (("报告年度", "年度", "year"), report.year)):
-        for name in names:
-            ctx[name] = value
-    return ctx
-
-
 def render_text(source: str, report: Report | Mapping, where: str,
                 budget: Budget | None = None) -> str:
     """Render one narrative cell; ``where`` (如 一、总体情况!B7) goes into any error.
@@ -92,11 +81,12 @@ def render_text(source: str, report: Report | Mapping, where: str,
             cell[0] -= TAG_WORK * sum(source.count(m) for m in _MARKERS[:2])
             if cell[0] < 0:
                 raise TooMuch(sandbox.too_much_work(cell[1]))
+        if template is None or template is SEEN:  # SEEN: charged when found plain
             template = sandbox.compile_template(source)
         try:
             with sandbox.counted(cell):
                 text = template.render(ctx)  # type: ignore[attr-defined]
-            if found := _UNWRITABLE.search(text):  # check fails here, not the build later
+            if found := UNWRITABLE.search(text):  # check fails here, not the build later
                 raise TooMuch(f"生成了无法写入文档的字符(U+{ord(found.group()):04X}),请检查模板")
             return text
         finally:

@@ -29,6 +29,7 @@ from jinja2.visitor import NodeTransformer
 from make_report.core.model import format_value
 from make_report.narrative.names import Names
 from make_report.narrative.placeholders import printable
+from make_report.narrative.plain import COMPILED, MAX_COMPILED, MAX_SIZE, MAX_WORK
 
 
 class UnknownName(UndefinedError):
@@ -66,19 +67,10 @@ class _Undefined(StrictUndefined):
 # such text could ever need, so that a slip or a hostile cell ('a' * 10**9, 9**(9**9),
 # a loop doubling a string) ends as one Chinese sentence instead of eating memory or time.
 
-MAX_SIZE = 100_000
-"""Characters (of text) or items (of a list) one value may have, counted through lists."""
 MAX_NUMBER = 10**15
 """Largest whole number ``*`` and ``**`` may make."""
 MAX_RANGE = 10_000
 """Items ``range()`` may give."""
-MAX_WORK = 200_000
-"""Loop steps plus characters made, per cell or template file (about half a second)."""
-MAX_REPORT_WORK = 1_000_000
-"""The same steps, for all the narrative of one report together (a ``Budget``): a
-thousand cells each just under ``MAX_WORK`` must not add up to minutes."""
-TAG_WORK = 250
-"""Steps charged for compiling one ``{{ }}`` or ``{% %}`` (about a millisecond each)."""
 MAX_TEMPLATE_BYTES = 1024 * 1024
 """A narrative template file is a few KB."""
 _WORK: ContextVar[list[int] | None] = ContextVar("narrative_work", default=None)
@@ -96,16 +88,6 @@ _BRACE_SPEC = re.compile(r"\{[^{}]*\}")
 
 class TooMuch(Exception):
     """A template that would make more than narrative text ever needs (a Chinese reason)."""
-
-
-class Budget:
-    """The work all the narrative cells and templates of one report may do together.
-
-    Pass one to every ``render_text`` of a report: each cell is still held to
-    ``MAX_WORK``, and all of them together to ``MAX_REPORT_WORK``."""
-
-    def __init__(self, work: int = MAX_REPORT_WORK) -> None:
-        self.total = self.left = work
 
 
 def _weight(value: object, limit: int = MAX_SIZE, depth: int = 0) -> int:
@@ -354,7 +336,6 @@ def _light_output(value: object) -> object:
 
 ENV = _Sandbox(undefined=_Undefined, autoescape=False, trim_blocks=True,
                 lstrip_blocks=True, finalize=format_value)
-COMPILED: dict[str, object] = {}
 
 
 class _Counted(NodeTransformer):
@@ -388,7 +369,7 @@ def compile_template(source: str) -> object:
         code = ENV.compile(_Counted().visit(ENV.parse(source)))
         _store_code(source, code)
     template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None), None)
-    if len(COMPILED) < 512:
+    if source in COMPILED or len(COMPILED) < MAX_COMPILED:
         COMPILED[source] = template
     return template
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import field
 from typing import Any
 
@@ -41,6 +40,8 @@ class Rule:
 
 
 def _params(template: str) -> tuple[str, ...]:
+    import string  # here: only the docs and the tests ask for a rule's parameters
+
     return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
