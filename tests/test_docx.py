@@ -412,3 +412,19 @@ def test_libreoffice_lays_it_out(fmt, tmp_path):
     for needle in ("一、总体情况", "申请人情况", "行政复议", "1681.00", "— 1 —".replace(" ", ""),
                    str(report.value("applications.total_handled.6"))):
         assert needle in compact, needle
+
+
+@pytest.mark.parametrize("text", ["制表\t符", "制表\t 空格 \t之间", "a\t\tb", "全角\u3000\t\u3000空格",
+                                  "一行"])
+def test_a_paragraph_s_run_is_written_as_python_docx_writes_it(text):
+    """Tabs as w:tab, the text between them in w:t, outer spaces kept (a cell's line breaks
+    make paragraphs, so its runs hold none)."""
+    from lxml import etree
+
+    from make_report.writers.ooxml import W
+
+    report = sample(F2021, problems=[Entry(None, [f"甲{text}乙"])])
+    ours = next(p for p in built(report).element.body.iter(W + "p")
+                if "甲" in "".join(p.itertext()))
+    theirs = docx.Document().add_paragraph().add_run(f"甲{text}乙")._r
+    assert etree.tostring(ours.find(W + "r")) == etree.tostring(theirs)

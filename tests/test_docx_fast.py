@@ -151,3 +151,81 @@ def test_building_a_report_loads_no_python_docx(tmp_path, own_cache):
                          check=True, env=env).stdout
     assert out.strip().splitlines()[-1] == "0 []"
     assert edited_reason(tmp_path / "r.docx") is None
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """One instant for the zip's time stamps and the core properties' dates, so whole
+    files can be compared byte for byte."""
+    import time
+
+    from make_report.writers import docx
+
+    at = dt.datetime(2024, 1, 4, 9, 30, 12)
+    properties = docx.core_properties
+    monkeypatch.setattr(time, "time", lambda: at.timestamp())
+    monkeypatch.setattr(docx, "core_properties",
+                        lambda report: {**properties(report), "created": at, "modified": at})
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_the_fast_path_writes_python_docx_s_file_byte_for_byte(index, tmp_path, frozen_clock):
+    report = reports()[index]
+    plain, fast = tmp_path / "plain.docx", tmp_path / "fast.docx"
+    save_docx(build_document(report), plain)
+    doc = render_docx(report)
+    assert doc.deflated  # the unchanged members were deflated once, with the package
+    save_docx(doc, fast)
+    assert fast.read_bytes() == plain.read_bytes()
+
+
+def test_where_the_container_would_differ_zipfile_writes_it(tmp_path, frozen_clock,
+                                                            monkeypatch):
+    monkeypatch.setattr(docx_base.docx_zip, "matches_zipfile", lambda members: False)
+    base = docx_base.prepared()
+    assert base is not None and base.deflated == ()
+    report = reports()[1]
+    save_docx(build_document(report), tmp_path / "plain.docx")
+    save_docx(render_docx(report), tmp_path / "fast.docx")
+    assert (tmp_path / "fast.docx").read_bytes() == (tmp_path / "plain.docx").read_bytes()
+
+
+def test_the_container_writer_is_checked_against_zipfile(monkeypatch):
+    from make_report.writers import docx_zip
+
+    members = [("a.xml", b"<a/>" * 50), ("word/\u6587.xml", b""), ("b.bin", bytes(range(256)))]
+    assert docx_zip.matches_zipfile(members)
+    # a container that differs from zipfile's in one byte is told apart
+    monkeypatch.setattr(docx_zip, "SYSTEM", 0 if docx_zip.SYSTEM else 3)
+    assert not docx_zip.matches_zipfile(members)
+
+
+def test_a_clock_before_1980_fails_as_zipfile_fails(monkeypatch, tmp_path):
+    import time
+
+    with pytest.raises(ValueError) as theirs:
+        zipfile.ZipInfo("a.xml", (1975, 5, 1, 0, 0, 0))
+    doc = render_docx(reports()[0])
+    assert doc.deflated  # the container is ours to write
+    monkeypatch.setattr(time, "time", lambda: dt.datetime(1975, 5, 1).timestamp())
+    with pytest.raises(ValueError) as ours:
+        save_docx(doc, tmp_path / "fast.docx")
+    assert str(ours.value) == str(theirs.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # nothing half written
+
+
+def test_a_cached_deflated_member_that_is_not_its_content_is_not_used(own_cache):
+    """The cache is ours and intact, yet what it holds must agree with itself: a member
+    deflated from other content would put a wrong CRC in every report."""
+    import dataclasses
+
+    from make_report.writers.docx_zip import deflate
+
+    base = docx_base.prepared()
+    wrong = dataclasses.replace(base, deflated=tuple(
+        (name, deflate(b"<other/>") if name == "word/styles.xml" else packed)
+        for name, packed in base.deflated))
+    docx_base._store(base.key, wrong)
+    assert docx_base._load(base.key) is None
+    docx_base._store(base.key, base)
+    assert docx_base._load(base.key) == base

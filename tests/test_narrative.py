@@ -220,6 +220,34 @@ def test_broken_custom_template_names_its_file(tmp_path):
         render_template("fees.j2", report_with(), tmp_path)
 
 
+def test_a_template_file_is_read_whole_its_bom_dropped_and_its_size_bounded(tmp_path):
+    from make_report.narrative.render import MAX_TEMPLATE_BYTES
+
+    (tmp_path / "fees.j2").write_bytes("\ufeff收费{{ 2 + 3 }}元".encode())
+    assert render_template("fees.j2", report_with(), tmp_path) == ["收费5元"]
+    (tmp_path / "fees.j2").write_bytes("\ufeff\ufeff两个".encode())  # only the first is a BOM
+    assert render_template("fees.j2", report_with(), tmp_path) == ["\ufeff两个"]
+    long = "字" * (MAX_TEMPLATE_BYTES // 3) + "尾"
+    (tmp_path / "fees.j2").write_text(long[:-1], encoding="utf-8")  # just under the limit
+    assert render_template("fees.j2", report_with(), tmp_path) == [long[:-1]]
+    (tmp_path / "fees.j2").write_text(long, encoding="utf-8")
+    with pytest.raises(NarrativeError, match="过大"):
+        render_template("fees.j2", report_with(), tmp_path)
+
+
+def test_a_template_longer_than_its_size_said_is_still_read_whole(tmp_path, monkeypatch):
+    """A file that grew after it was measured (or says 0 bytes, as /proc's do)."""
+    import os
+
+    import make_report.narrative.render as narrative
+
+    (tmp_path / "fees.j2").write_text("收费为零。", encoding="utf-8")
+    real = os.fstat
+    monkeypatch.setattr(narrative.os, "fstat", lambda fd: os.stat_result(
+        (*real(fd)[:6], 0, *real(fd)[7:])))
+    assert render_template("fees.j2", report_with(), tmp_path) == ["收费为零。"]
+
+
 def test_an_installed_package_uses_its_own_templates(tmp_path, monkeypatch):
     import make_report.narrative.render as narrative
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -39,7 +40,8 @@ def private(path: Path) -> bool:
     if os.name == "nt":
         return True
     info = path.lstat()
-    return info.st_uid == os.geteuid() and not info.st_mode & 0o022 and not path.is_symlink()
+    return info.st_uid == os.geteuid() and not info.st_mode & 0o022 \
+        and not stat.S_ISLNK(info.st_mode)
 
 
 def read(path: Path, key: str) -> tuple[dict, bytes] | None:

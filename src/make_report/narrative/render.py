@@ -150,15 +150,19 @@ def _read_template(path: Path) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
                 raise NarrativeError(f"叙述模板 {path} 不是普通文件(而是管道、设备等),无法读取")
-            data = fh.read(MAX_TEMPLATE_BYTES + 1)
+            # as much as the file holds (asking for the limit would allocate 1 MB each time)
+            data = fh.read(min(info.st_size, MAX_TEMPLATE_BYTES) + 1)
+            if len(data) > info.st_size:  # it grew meanwhile: read on to the limit
+                data += fh.read(MAX_TEMPLATE_BYTES + 1 - len(data))
     except OSError as exc:
         raise NarrativeError(f"叙述模板 {path} 无法读取({_os_reason(exc)})") from None
     if len(data) > MAX_TEMPLATE_BYTES:
         raise NarrativeError(f"叙述模板 {path} 过大(超过 1 MB),叙述模板通常只有几 KB")
     try:
-        return data.decode("utf-8-sig")
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")  # as utf-8-sig, no codec to load
     except UnicodeDecodeError:
         raise NarrativeError(f"叙述模板 {path} 不是 UTF-8 编码(可能是 GBK)。请用记事本打开,"
                              "“另存为”时把编码选为 UTF-8 后再试") from None

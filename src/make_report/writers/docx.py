@@ -8,17 +8,17 @@ rendered there first, so no template tag ever sits in Word XML.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from make_report.core.model import Report
-from make_report.core.spec import REPORT_TITLE
+from make_report.core.spec import REPORT_TITLE, Table
 from make_report.narrative.parts import Part, report_parts
 from make_report.writers import ooxml
-from make_report.writers.docx_tables import filled_table
 from make_report.writers.ooxml import W
 from make_report.writers.signature import signature_layout
 from make_report.writers.stamp import save_docx
@@ -26,6 +26,7 @@ from make_report.writers.stamp import save_docx
 if TYPE_CHECKING:
     from docx.document import Document
 
+StandIn = Callable[[Table], "etree._Element | None"]
 TITLE_CHARS = 20
 SIGNATURE_PT = 16
 """The signature's type size (三号): its indents are in characters of this size."""
@@ -60,9 +61,11 @@ def build_document(report: Report, *, templates: Path | None = None,
 
 def write_body(body: etree._Element, report: Report, styles: dict[str, str], *,
                templates: Path | None = None, where: Mapping[str, str] | None = None,
-               sealed: bool = True) -> None:
-    """Lay the report's parts out in a document's w:body, before its w:sectPr."""
-    _Writer(body, report, styles, sealed).write(
+               sealed: bool = True, stand_in: StandIn | None = None) -> None:
+    """Lay the report's parts out in a document's w:body, before its w:sectPr.
+    ``stand_in(table)`` may give what holds an official table's place instead of the
+    table (``docx_skeletons.Splicer``: its bytes are put there after serializing)."""
+    _Writer(body, report, styles, sealed, stand_in).write(
         report_parts(report, templates=templates, where=where))
 
 
@@ -77,8 +80,9 @@ class _Writer:
     python-docx's ``add_paragraph``/``add_run`` would, straight in lxml."""
 
     def __init__(self, body: etree._Element, report: Report, styles: dict[str, str],
-                 sealed: bool = True) -> None:
+                 sealed: bool = True, stand_in: StandIn | None = None) -> None:
         self.body, self.report, self.styles, self.sealed = body, report, styles, sealed
+        self.stand_in = stand_in
         self.end = body.find(W + "sectPr")
         self.last: etree._Element | None = None
 
@@ -98,7 +102,7 @@ class _Writer:
                 case ("table", table, _caption):
                     # the heading and its sentence go with the table, the sentence whole
                     self.keep_with_next(whole=True)
-                    self.append(filled_table(table, self.report, self.styles))
+                    self.append(self.table(table))
                     self.paragraph("", "表格")  # a little air between the table and what follows
                 case ("closing", agency, date):
                     self.closing(agency, date)
@@ -106,6 +110,14 @@ class _Writer:
                     pass  # Word needs no wrapper around a section
                 case _:
                     raise ValueError(f"unknown report part {part[0]!r}")
+
+    def table(self, table: Table) -> etree._Element:
+        placed = self.stand_in(table) if self.stand_in is not None else None
+        if placed is not None:
+            return placed
+        from make_report.writers.docx_tables import filled_table  # not needed with skeletons
+
+        return filled_table(table, self.report, self.styles)
 
     def title(self, title: str) -> None:
         """Break after the agency when the title would wrap mid-word (二号: 20 a line)."""
@@ -159,7 +171,7 @@ class _Writer:
         etree.SubElement(etree.SubElement(p, W + "pPr"), W + "pStyle",
                          {W + "val": self.styles[style]})
         if text:
-            _add_run(p, ooxml.xml_safe(text))
+            _add_run(p, text)
         self.append(p)
         self.last = p
         return p
@@ -175,19 +187,16 @@ def _add_run(p: etree._Element, text: str) -> None:
     """A w:r holding ``text`` as python-docx's ``add_run`` writes it: each tab a w:tab, each
     CR or LF a w:br, and a w:t with outer spaces keeps them (xml:space)."""
     r = etree.SubElement(p, W + "r")
-    pending: list[str] = []
-    for char in [*ooxml.xml_safe(text), None]:
-        if char is None or char in "\t\r\n":
-            if pending:
-                t = etree.SubElement(r, W + "t")
-                t.text = piece = "".join(pending)
-                if len(piece.strip()) < len(piece):
-                    t.set(ooxml.qn("xml:space"), "preserve")
-                pending.clear()
-            if char is not None:
-                etree.SubElement(r, W + ("tab" if char == "\t" else "br"))
-        else:
-            pending.append(char)
+    text = ooxml.xml_safe(text)  # every CR is now an LF
+    pieces = re.split("([\t\n])", text) if "\t" in text or "\n" in text else [text]
+    for piece in pieces:
+        if piece in ("\t", "\n"):
+            etree.SubElement(r, W + ("tab" if piece == "\t" else "br"))
+        elif piece:
+            t = etree.SubElement(r, W + "t")
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(ooxml.qn("xml:space"), "preserve")
 
 
 def core_properties(report: Report) -> dict[str, object]:

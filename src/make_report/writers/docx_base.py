@@ -6,12 +6,14 @@ own base: styles, page setup, footers, settings, relationships. ``prepared`` bui
 package with the same builders as the python-docx path (``docx_styles.prepared_base`` and
 the same property and stamp setters, on placeholder values), and keeps it on disk.
 ``PackagedDocx`` then lays a report out with lxml alone (``docx.write_body``, the same code
-as the python-docx path) and writes the members in the same order, with the same zip
-settings, as python-docx: the same bytes apart from timestamps (tests/test_docx_fast.py).
+as the python-docx path; the official tables from their prepared skeletons,
+``docx_skeletons``) and writes the members in the same order, with the same zip settings,
+as python-docx (``docx_zip``, with the unchanged members deflated once, kept in the
+package): the same bytes apart from timestamps (tests/test_docx_fast.py).
 
 The cache is keyed by a hash of everything that goes into it (this package's version and
-the source of the modules that build it, python-docx's template files, lxml's and Python's
-versions), so a change to the styles (docx_styles.py) builds a fresh one: nothing to
+the source of the modules that build it, python-docx's template files, lxml's, zlib's and
+Python's versions), so a change to the styles (docx_styles.py) builds a fresh one: nothing to
 regenerate by hand. It is trusted only as far as the code: it lives in the user's own cache
 folder (never a shared temporary one), which must belong to the user and be writable by
 nobody else; its content must match the SHA-256 written with it; it is written atomically.
@@ -25,6 +27,7 @@ import hashlib
 import io
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,19 +35,22 @@ from lxml import etree
 
 from make_report import cache
 from make_report.core.record import record
-from make_report.writers.ooxml import W, xml_safe
+from make_report.writers import docx_zip
+from make_report.writers.ooxml import PARSER, W, serialize, xml_safe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from make_report.core.model import Report
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the cache file's layout changes."""
 HERE = Path(__file__).resolve().parent
-SOURCES = (HERE / "docx_base.py", HERE / "docx_styles.py", HERE / "ooxml.py", HERE / "docx.py")
+SOURCES = (HERE / "docx_base.py", HERE / "docx_styles.py", HERE / "ooxml.py", HERE / "docx.py",
+           HERE / "docx_zip.py")
 """Our modules whose code decides what the prepared package holds."""
 DOCUMENT, CORE, CUSTOM = "word/document.xml", "docProps/core.xml", "docProps/custom.xml"
+PER_REPORT = (DOCUMENT, CORE, CUSTOM)
 PLACEHOLDER = "\ue000"
 """Stands for each per-report text in the prepared package (never typed by anyone)."""
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -56,8 +62,6 @@ CORE_TAGS = {"title": DC + "title", "author": DC + "creator",
              "revision": CP + "revision", "created": DCTERMS + "created",
              "modified": DCTERMS + "modified"}
 """python-docx's core property names and the elements it writes them to."""
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
-"""python-docx's parser settings, so a part reads (and serializes) as it would there."""
 
 
 @record
@@ -66,6 +70,11 @@ class Base:
     """The package's zip members in the order python-docx writes them."""
     styles: dict[str, str]
     """Our style names → style ids (docx_styles.ensure_styles)."""
+    key: str = ""
+    """The hash of everything it was made from (``cache_key``)."""
+    deflated: tuple[tuple[str, bytes], ...] = ()
+    """The members every report has unchanged, deflated for ``docx_zip.write``; none where
+    that does not write zipfile's bytes."""
 
 
 _BASE: list[Base | None] = []
@@ -79,7 +88,7 @@ def prepared() -> Base | None:
         base = _load(key)
         if base is None:
             try:
-                base = build()
+                base = build(key)
             except Exception:  # pragma: no cover - the python-docx path will say what is wrong
                 base = None
             else:
@@ -93,9 +102,9 @@ def forget() -> None:
     _BASE.clear()
 
 
-def build() -> Base:
+def build(key: str | None = None) -> Base:
     """The package as the python-docx path writes it, with placeholders for the body's
-    content, the properties and the stamp."""
+    content, the properties and the stamp; ``key``: its ``cache_key`` if known."""
     from make_report.writers import docx_styles
     from make_report.writers.docx import set_properties
     from make_report.writers.ooxml import set_custom_property
@@ -105,7 +114,10 @@ def build() -> Base:
     set_custom_property(doc, PLACEHOLDER, PLACEHOLDER)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return Base(_members(buffer.getvalue()), styles)
+    members = _members(buffer.getvalue())
+    deflated = tuple((name, docx_zip.deflate(blob)) for name, blob in members
+                     if name not in PER_REPORT) if docx_zip.matches_zipfile(members) else ()
+    return Base(members, styles, cache_key() if key is None else key, deflated)
 
 
 class _Placeholder:
@@ -141,22 +153,28 @@ def render_docx(report: Report, *, templates: Path | None = None,
 class PackagedDocx:
     """A report laid out on the prepared package; ``save`` stamps it and writes it."""
 
-    def __init__(self, members: list[tuple[str, bytes]]) -> None:
+    def __init__(self, members: list[tuple[str, bytes]],
+                 deflated: dict[str, bytes] | None = None) -> None:
         self.members = members
+        self.deflated = deflated or {}
+        """Unchanged members deflated beforehand (``Base.deflated``)."""
         self.stamp = ""
 
     @classmethod
     def of(cls, base: Base, report: Report, *, templates: Path | None = None,
            where: Mapping[str, str] | None = None, sealed: bool = True) -> PackagedDocx:
         from make_report.writers.docx import core_properties, write_body
+        from make_report.writers.docx_skeletons import Splicer
 
         parts = dict(base.members)
-        root = etree.fromstring(parts[DOCUMENT], _PARSER)
+        root = etree.fromstring(parts[DOCUMENT], PARSER)
+        tables = Splicer(report, parts[DOCUMENT], base.styles, base.key)
         write_body(root.find(W + "body"), report, dict(base.styles), templates=templates,
-                   where=where, sealed=sealed)
-        changed = {DOCUMENT: _serialize(root),
+                   where=where, sealed=sealed, stand_in=tables.stand_in)
+        changed = {DOCUMENT: tables.splice(serialize(root)),
                    CORE: _core_xml(parts[CORE], core_properties(report))}
-        return cls([(name, changed.get(name, blob)) for name, blob in base.members])
+        return cls([(name, changed.get(name, blob)) for name, blob in base.members],
+                   dict(base.deflated))
 
     @property
     def body(self) -> bytes:
@@ -175,24 +193,26 @@ class PackagedDocx:
                     other.write_text(text, encoding="utf-8")
 
     def write_zip(self, file: Any) -> None:
-        """The package into ``file``: python-docx's members, order and zip settings."""
+        """The package into ``file``: python-docx's members, order and zip settings (with
+        the unchanged members deflated beforehand when ``docx_zip`` writes zipfile's bytes)."""
         custom = _custom_xml(dict(self.members)[CUSTOM], self.stamp,
                              hashlib.sha256(self.body).hexdigest())
+        members = [(name, custom if name == CUSTOM else blob,
+                    None if name in PER_REPORT else self.deflated.get(name))
+                   for name, blob in self.members]
+        if self.deflated and docx_zip.fits(members):
+            docx_zip.write(file, members)
+            return
         with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, blob in self.members:
                 zf.writestr(name, custom if name == CUSTOM else blob)
-
-
-def _serialize(root: etree._Element) -> bytes:
-    """As python-docx's serialize_part_xml."""
-    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
 def _core_xml(blob: bytes, properties: dict[str, object]) -> bytes:
     """The core properties set as python-docx's CorePropertiesPart sets them."""
     import datetime as dt
 
-    root = etree.fromstring(blob, _PARSER)
+    root = etree.fromstring(blob, PARSER)
     for name, value in properties.items():
         element = root.find(CORE_TAGS[name])
         if isinstance(value, dt.datetime):
@@ -206,15 +226,15 @@ def _core_xml(blob: bytes, properties: dict[str, object]) -> bytes:
             if len(text) > 255:
                 raise ValueError(f"exceeded 255 char limit for property, got:\n\n'{text}'")
             element.text = text
-    return _serialize(root)
+    return serialize(root)
 
 
 def _custom_xml(blob: bytes, name: str, value: str) -> bytes:
-    root = etree.fromstring(blob, _PARSER)
+    root = etree.fromstring(blob, PARSER)
     prop = next(p for p in root if p.get("name") == PLACEHOLDER)
     prop.set("name", name)
     prop[0].text = xml_safe(value)
-    return _serialize(root)
+    return serialize(root)
 
 
 # --- the cache on disk ---------------------------------------------------------------
@@ -226,8 +246,8 @@ def cache_key() -> str:
 
     from make_report import __version__
 
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}|"
-                            f"{etree.LXML_VERSION}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}|{etree.LXML_VERSION}|"
+                            f"{zlib.ZLIB_RUNTIME_VERSION}".encode())
     files = list(SOURCES)
     spec = find_spec("docx")
     if spec and spec.origin:
@@ -247,19 +267,29 @@ def _cache_file(key: str) -> Path | None:
 
 
 def _load(key: str) -> Base | None:
+    """The package cached under ``key``: its header lists each member's name and the
+    lengths of its content and of its deflated content, which follow one another."""
     path = _cache_file(key)
     found = None if path is None else cache.read(path, key)
     if found is None:
         return None
     header, data = found
     try:
-        members = _members(data)
-        names = [name for name, _ in members]
+        members, deflated, at = [], [], 0
+        for name, size, packed in header["members"]:
+            members.append((str(name), data[at : at + size]))
+            if packed:  # what a report's container will hold: it must inflate to the member
+                deflated.append((str(name), data[at + size : at + size + packed]))
+                if zlib.decompress(deflated[-1][1], -15) != members[-1][1]:
+                    return None
+            at += size + packed
         styles = header["styles"]
-        if not {DOCUMENT, CORE, CUSTOM} <= set(names) or not isinstance(styles, dict):
+        if at != len(data) or not set(PER_REPORT) <= {name for name, _ in members} \
+                or not isinstance(styles, dict):
             return None
-        return Base(members, {str(k): str(v) for k, v in styles.items()})
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError):
+        return Base(tuple(members), {str(k): str(v) for k, v in styles.items()}, key,
+                    tuple(deflated))
+    except (ValueError, KeyError, TypeError, zlib.error):
         return None
 
 
@@ -268,11 +298,13 @@ def _store(key: str, base: Base) -> None:
     path = _cache_file(key)
     if path is None:
         return
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, blob in base.members:
-            zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), blob)
-    if cache.write(path, key, buffer.getvalue(), styles=base.styles):
+    deflated = dict(base.deflated)
+    listed, content = [], []
+    for name, blob in base.members:
+        packed = deflated.get(name, b"")
+        listed.append([name, len(blob), len(packed)])
+        content += (blob, packed)
+    if cache.write(path, key, b"".join(content), members=listed, styles=base.styles):
         for old in path.parent.glob("docx-base-*.bin"):  # made by other versions
             if old != path:
                 try:

@@ -59,29 +59,45 @@ def add_table(doc: Document, table: Table, report: Report, style_ids: dict[str, 
         sect_pr.addprevious(tbl)
 
 
-_SKELETONS: dict[tuple[int, str, str], tuple[etree._Element, list[str | None]]] = {}
+_SKELETONS: dict[tuple[int, frozenset], tuple[Table, etree._Element, tuple[str | None, ...]]] = {}
 
 
 def filled_table(table: Table, report: Report, style_ids: dict[str, str]) -> etree._Element:
-    """A copy of the table's cached skeleton with the report's numbers written in.
+    """A copy of the table's skeleton with the report's numbers written in."""
+    skeleton, fields = table_skeleton(table, style_ids)
+    return write_values(copy.deepcopy(skeleton), fields,
+                        [format_value(report.value(f)) for f in fields if f])
+
+
+def table_skeleton(table: Table, style_ids: dict[str, str]
+                   ) -> tuple[etree._Element, tuple[str | None, ...]]:
+    """The table's w:tbl without its numbers, and per w:tc the field it shows (None for a
+    label, a header or a merged-on cell).
 
     Labels, merges and widths depend only on the format, so the skeleton is built once
-    per process; a report only adds ~300 text runs to a copy of it.
+    per process (held with its table, so a recycled ``id`` never finds another's); a
+    report only adds ~300 text runs to a copy of it.
     """
-    grid = table_grid(table)
-    layout = layout_for(table, grid)
-    style_id = style_ids[layout.style]
-    key = (id(table), table.key, style_id)
-    if key not in _SKELETONS:
-        _SKELETONS[key] = (build_table(grid, layout, None, style_id),
-                           [cell.field if vmerge != "continue" else None
-                            for slots in _row_slots(grid) for cell, vmerge in slots])
-    skeleton, fields = _SKELETONS[key]
-    tbl = copy.deepcopy(skeleton)
+    key = (id(table), frozenset(style_ids.items()))
+    held = _SKELETONS.get(key)
+    if held is None or held[0] is not table:
+        grid = table_grid(table)
+        layout = layout_for(table, grid)
+        held = _SKELETONS[key] = (
+            table, build_table(grid, layout, None, style_ids[layout.style]),
+            tuple(cell.field if vmerge != "continue" else None
+                  for slots in _row_slots(grid) for cell, vmerge in slots))
+    return held[1], held[2]
+
+
+def write_values(tbl: etree._Element, fields: tuple[str | None, ...],
+                 texts: list[str]) -> etree._Element:
+    """Each data cell of a skeleton's copy gets its text as one run, in order."""
+    values = iter(texts)
     for tc, field in zip(tbl.iter(W + "tc"), fields, strict=True):
         if field:
             run = etree.SubElement(tc.find(W + "p"), W + "r")
-            etree.SubElement(run, W + "t").text = format_value(report.value(field))
+            etree.SubElement(run, W + "t").text = next(values)
     return tbl
 
 

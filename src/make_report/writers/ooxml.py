@@ -32,6 +32,13 @@ RPR_TAIL = ("w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "
             "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout")
 
 _PREFIXES = {"w": W_NS, "xml": XML_NS}
+PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+"""python-docx's parser settings, so a part reads (and serializes) as it would there."""
+
+
+def serialize(root: etree._Element) -> bytes:
+    """A part's XML as python-docx's serialize_part_xml writes it."""
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
 def qn(tag: str) -> str:
