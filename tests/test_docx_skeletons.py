@@ -88,6 +88,25 @@ def test_a_tampered_skeleton_is_not_used(own_cache, tmp_path):
     both_paths_agree(consistent_report(FORMATS["2021"], seed=9), tmp_path)
 
 
+def test_a_skeleton_whose_header_was_changed_is_not_used(own_cache, tmp_path):
+    import json
+
+    table, base, made = a_skeleton()
+    key = docx_skeletons.cache_key(table, base.key)
+    [cached] = [p for p in table_files(own_cache) if key in p.name]
+    line, _, body = cached.read_bytes().partition(b"\n")
+    header = json.loads(line)
+    told = [k for k in header if k not in ("key", "sha256")]
+    assert told  # the header says something about the content (the order of the numbers)
+    header[told[0]] = header[told[0]][::-1]  # same key, same content hash, order reversed
+    cached.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert docx_skeletons._load(key) is None
+    docx_skeletons.forget()
+    _, _, again = a_skeleton()
+    assert again == made
+    both_paths_agree(consistent_report(FORMATS["2021"], seed=10), tmp_path)
+
+
 def test_a_skeleton_kept_under_another_key_is_not_used(own_cache):
     table, base, _ = a_skeleton(0)
     other, _, _ = a_skeleton(1)

@@ -392,6 +392,31 @@ def test_a_part_named_as_a_sheet_is_checked_whatever_its_name(tmp_path):
     scan(buf.getvalue())  # the guard alone (a Word document's) does not read workbooks
 
 
+def test_a_part_named_as_a_sheet_is_held_to_a_sheet_s_limits_whatever_its_root():
+    """The reader collects the cells of every part the workbook names as a sheet, so the
+    row, column and cell limits hold there even when its root is not <worksheet>."""
+    far = (f'<foo {NS}><sheetData><row r="{xmlscan.MAX_ROWS + 1}">'
+           f'<c r="A{xmlscan.MAX_ROWS + 1}"><v>1</v></c></row></sheetData></foo>')
+    data = package("", target="worksheets/odd.xml", extra={"xl/worksheets/odd.xml": far.encode()})
+    with pytest.raises(xmlscan.Refused) as caught:
+        scan(data, collect=True)
+    assert (caught.value.kind, caught.value.sheet) == ("range", "表一")
+
+
+def test_what_a_hostile_workbook_holds_is_not_kept_for_the_next_one(tmp_path):
+    """The per-process memories (row numbers of addresses, merged areas' cells) keep only
+    what a standard workbook has: a batch of hostile files cannot grow them by gigabytes."""
+    long_ref = "A" * 40 + "1"
+    wb = opened(tmp_path, package(rows(f'<c r="{long_ref}"><v>1</v></c>', '<c r="B1"><v>2</v></c>')
+                                  + '<mergeCells><mergeCell ref="A2:Z100"/></mergeCells>'))
+    areas = sheetxml._coordinates.cache_info().currsize
+    sheet = wb["表一"]
+    [merge] = sheet.merged_cells.ranges
+    assert len(sheet.coordinates(merge)) == 26 * 99
+    assert sheetxml._coordinates.cache_info().currsize == areas
+    assert long_ref not in sheetxml._ROWS
+
+
 def test_a_sheet_that_is_also_another_part_is_read_as_both(tmp_path):
     """Never in a real workbook: the shared strings named as a sheet as well."""
     wb = opened(tmp_path, package(rows('<c r="A1" t="s"><v>0</v></c>'),

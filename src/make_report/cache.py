@@ -5,7 +5,7 @@ templates (``narrative/sandbox.py``). A cached file is trusted only as far as th
 wrote it: it lives in the user's own cache folder (``MAKE_REPORT_CACHE``, else the platform's
 per-user cache; never a shared temporary one), which must belong to the user and be
 writable by nobody else; each file carries the key of everything it was made from and the
-SHA-256 of its content, both checked on reading; it is written atomically. Whenever a file
+SHA-256 of its content and header, both checked on reading; it is written atomically. Whenever a file
 cannot be read, verified or written, the caller makes its content afresh and nothing else
 changes.
 """
@@ -53,11 +53,19 @@ def read(path: Path, key: str) -> tuple[dict, bytes] | None:
             header = json.loads(f.readline(1 << 16))
             data = f.read(MAX_BYTES)
         if not isinstance(header, dict) or header.get("key") != key \
-                or header.get("sha256") != hashlib.sha256(data).hexdigest():
+                or header.get("sha256") != _digest(key, header, data):
             return None
         return header, data
     except (OSError, ValueError):
         return None
+
+
+def _digest(key: str, header: dict, data: bytes) -> str:
+    """SHA-256 of the content and of what the header says about it (a skeleton's field
+    order, a package's member sizes): a header changed on disk is caught like the content."""
+    told = {k: v for k, v in header.items() if k not in ("key", "sha256")}
+    about = json.dumps([key, told], sort_keys=True, ensure_ascii=True).encode()
+    return hashlib.sha256(about + b"\n" + data).hexdigest()
 
 
 def _chain(path: Path) -> list[Path]:
@@ -74,7 +82,7 @@ def write(path: Path, key: str, data: bytes, **header: object) -> bool:
     """Write a cached file atomically (folders made private); False if it could not be."""
     import tempfile
 
-    line = json.dumps({"key": key, "sha256": hashlib.sha256(data).hexdigest(), **header},
+    line = json.dumps({"key": key, "sha256": _digest(key, header, data), **header},
                       ensure_ascii=True).encode() + b"\n"
     tmp = None
     try:

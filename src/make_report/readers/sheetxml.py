@@ -101,18 +101,24 @@ class Sheet:
         return self.cells.get(f"{col_letter(column)}{row}", EMPTY)
 
     def coordinates(self, rng: MergedRange) -> list[str]:
-        return list(_coordinates(rng.min_col, rng.min_row, rng.max_col, rng.max_row))
+        corners = (rng.min_col, rng.min_row, rng.max_col, rng.max_row)
+        if (rng.max_col - rng.min_col + 1) * (rng.max_row - rng.min_row + 1) > SMALL_AREA:
+            return list(_coordinates.__wrapped__(*corners))  # a huge merge is not kept
+        return list(_coordinates(*corners))
 
 
 def _row_of(address: str) -> int:
     row = _ROWS.get(address)
     if row is None:
         row = int(CELL_REF.fullmatch(address).group(2))  # type: ignore[union-attr]
-        if len(_ROWS) < 1 << 15:
+        if len(_ROWS) < 1 << 15 and len(address) <= 12:  # a hostile address is not kept
             _ROWS[address] = row
     return row
 
 
+SMALL_AREA = 1024
+"""Merged areas up to this many cells have their addresses remembered (the standard
+workbook's are a few dozen); a larger one, as a hostile file may have, is worked out anew."""
 _ROWS: dict[str, int] = {}
 """Row numbers of addresses already seen (every workbook has the same few thousand)."""
 

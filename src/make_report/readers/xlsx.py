@@ -152,9 +152,9 @@ def _check_sheets(wb: Any, layout: WorkbookLayout, path: Path) -> None:
 
 
 def _norm(text: Any) -> str:
-    if type(text) is str:  # labels: the same few hundred texts in every workbook
-        return _norm_text(text)
-    return _norm_text(str(text or ""))
+    text = text if type(text) is str else str(text or "")
+    # labels: the same few hundred short texts in every workbook; a long one is not kept
+    return _norm_text(text) if len(text) <= 256 else _norm_text.__wrapped__(text)
 
 
 @functools.lru_cache(maxsize=4096)

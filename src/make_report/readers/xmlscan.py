@@ -296,7 +296,7 @@ def _code(tag: str) -> int:
     code = _CODES.get(tag)
     if code is None:
         code = _LAX.get(tag.rpartition(" ")[2], _OTHER)
-        if len(_CODES) < 4096:  # names seen before; a hostile part cannot grow it unbounded
+        if len(_CODES) < 4096 and len(tag) <= 128:  # a hostile part cannot grow it unbounded
             _CODES[tag] = code
     return code
 
@@ -336,7 +336,9 @@ class _Part:
         self.root = tag.rpartition(" ")[2]
         sheet_like = self.root in SHEET_ROOTS
         if self.role == SHEET or (sheet_like and not self.role):
-            _sheet_handlers(self, count=sheet_like and self.guard, collect=self.role == SHEET)
+            # a part the workbook names as a sheet is held to a sheet's limits whatever its root
+            _sheet_handlers(self, count=(sheet_like or self.role == SHEET) and self.guard,
+                            collect=self.role == SHEET)
         elif self.role:
             self.collector = _COLLECTORS[self.role](self)
             self.p.StartElementHandler = self.start
