@@ -280,7 +280,8 @@ def _load(key: str) -> Base | None:
             members.append((str(name), data[at : at + size]))
             if packed:  # what a report's container will hold: it must inflate to the member
                 deflated.append((str(name), data[at + size : at + size + packed]))
-                if zlib.decompress(deflated[-1][1], -15) != members[-1][1]:
+                inflate = zlib.decompressobj(-15)  # never more than the member's length + 1
+                if inflate.decompress(deflated[-1][1], size + 1) != members[-1][1]:
                     return None
             at += size + packed
         styles = header["styles"]
