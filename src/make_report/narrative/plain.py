@@ -54,6 +54,20 @@ class Budget:
         self.total = self.left = work
 
 
+def allowance(budget: Budget | None) -> int:
+    """The work one cell or template may do: ``MAX_WORK``, or less if the report's
+    ``budget`` has less left."""
+    return min(MAX_WORK, budget.left) if budget is not None else MAX_WORK
+
+
+def compile_cost(source: str) -> int:
+    """The work charged for compiling ``source``: only the first time this process meets
+    it (compiled by the sandbox, or found plain here)."""
+    if COMPILED.get(source) is not None:
+        return 0
+    return TAG_WORK * sum(source.count(m) for m in MARKERS[:2])
+
+
 def render_plainly(source: str, context: Mapping, budget: Budget | None = None) -> bool:
     """True when ``source`` renders without fail in ``context`` (what it charges is charged
     to ``budget``); False, with nothing changed, when only the sandbox can tell."""
@@ -68,10 +82,8 @@ def render_plainly(source: str, context: Mapping, budget: Budget | None = None) 
         if value is None:
             return False
         values.append(value)
-    limit = min(MAX_WORK, budget.left) if budget is not None else MAX_WORK
-    work = limit
-    if COMPILED.get(source) is None:
-        work -= TAG_WORK * sum(source.count(m) for m in MARKERS[:2])
+    limit = allowance(budget)
+    work = limit - compile_cost(source)
     work -= sum(len(v) if isinstance(v, str) else 1 for v in values)
     if work < 0:
         return False  # too much work: the sandbox says so

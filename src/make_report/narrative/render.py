@@ -31,6 +31,8 @@ from make_report.narrative.plain import (  # the limits, shared with narrative.p
     TAG_WORK,
     UNWRITABLE,
     Budget,
+    allowance,
+    compile_cost,
 )
 from make_report.narrative.sandbox import (
     MAX_NUMBER,
@@ -46,7 +48,6 @@ __all__ = ["MAX_NUMBER", "MAX_RANGE", "MAX_REPORT_WORK", "MAX_SIZE", "MAX_TEMPLA
 
 PACKAGE_TEMPLATES = Path(__file__).parents[1] / "templates"
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-_MARKERS = MARKERS
 
 
 class NarrativeError(MakeReportError):
@@ -70,17 +71,16 @@ def render_text(source: str, report: Report | Mapping, where: str,
                 budget: Budget | None = None) -> str:
     """Render one narrative cell; ``where`` (如 一、总体情况!B7) goes into any error.
     ``budget``, shared by all the cells of a report, bounds their work together."""
-    if not any(marker in source for marker in _MARKERS):
+    if not any(marker in source for marker in MARKERS):
         return source
     ctx = report if isinstance(report, Mapping) else render_context(report)
-    limit = min(MAX_WORK, budget.left) if budget is not None else MAX_WORK
+    limit = allowance(budget)
     cell = [limit, budget.total if budget is not None and budget.left < MAX_WORK else limit]
     try:
         template = sandbox.COMPILED.get(source)
-        if template is None:
-            cell[0] -= TAG_WORK * sum(source.count(m) for m in _MARKERS[:2])
-            if cell[0] < 0:
-                raise TooMuch(sandbox.too_much_work(cell[1]))
+        cell[0] -= compile_cost(source)
+        if cell[0] < 0:
+            raise TooMuch(sandbox.too_much_work(cell[1]))
         if template is None or template is SEEN:  # SEEN: charged when found plain
             template = sandbox.compile_template(source)
         try:
