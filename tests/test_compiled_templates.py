@@ -72,14 +72,7 @@ def test_a_damaged_or_foreign_cache_file_is_not_used(own_cache):
         folder = next(own_cache.glob("narrative-*"))
         _fresh()
         _render_all(report)  # intact again (rewritten)
-        assert sandbox._cached_code(CELLS[0]) is not None
-        folder.chmod(0o777)  # writable by others: not trusted
-        try:
-            assert sandbox._cached_code(CELLS[0]) is None
-            _fresh()
-            assert _render_all(report) == expected
-        finally:
-            folder.chmod(0o700)
+        _not_trusted_once_others_can_write(folder, report, expected)
 
 
 def test_a_template_that_does_not_compile_is_still_an_error(own_cache):
@@ -103,11 +96,18 @@ def test_a_cache_folder_others_can_write_to_is_not_trusted_below_it(own_cache):
     report = consistent_report(FORMATS["2021"], seed=3, agency="某县")
     _fresh()
     expected = _render_all(report)
+    # the cache folder itself, above the templates' folder
+    _not_trusted_once_others_can_write(own_cache, report, expected)
+
+
+def _not_trusted_once_others_can_write(folder, report, expected) -> None:
+    """With ``folder`` writable by others, no cached template is used and the same text comes
+    out; its permissions are restored afterwards."""
     assert sandbox._cached_code(CELLS[0]) is not None
-    own_cache.chmod(0o777)  # the cache folder itself, above the templates' folder
+    folder.chmod(0o777)
     try:
         assert sandbox._cached_code(CELLS[0]) is None
         _fresh()
         assert _render_all(report) == expected
     finally:
-        own_cache.chmod(0o700)
+        folder.chmod(0o700)
