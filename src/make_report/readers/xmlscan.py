@@ -18,7 +18,6 @@ never raises, so what is refused, and why, is decided by the guard alone.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import posixpath
 import re
@@ -502,7 +501,7 @@ def _sheet_handlers(part: _Part, count: bool, collect: bool) -> None:
                 ref = attrs.get("r", "")
                 cr = refs(ref)
                 if cr is None:
-                    cr = _cell_ref(ref)
+                    cr = _ref(ref)
                 col = cr[0] or col + 1
                 if cr[1]:
                     row = cr[1]
@@ -594,17 +593,6 @@ def _sheet_handlers(part: _Part, count: bool, collect: bool) -> None:
         p.CharacterDataHandler = chars
         p.CommentHandler = child
         p.ProcessingInstructionHandler = child
-
-
-_REFS: dict[str, tuple[int, int]] = {}
-"""Cell addresses already read (every workbook repeats the same few thousand)."""
-
-
-def _cell_ref(ref: str) -> tuple[int, int]:
-    found = _ref(ref)
-    if len(ref) <= 12 and len(_REFS) < 1 << 15:
-        _REFS[ref] = found
-    return found
 
 
 class _Texts:
@@ -747,15 +735,19 @@ def _int(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() and len(text) < 10 else default
 
 
+_REFS: dict[str, tuple[int, int]] = {}
+"""Cell addresses already read: every workbook repeats the same few thousand (short ones
+are kept, up to a bound, so a hostile part cannot grow it)."""
+
+
 def _ref(text: str) -> tuple[int, int]:
     """A1 -> (1, 1); anything else (0, 0), left for the loader to call broken."""
-    # every workbook repeats the same few thousand addresses: remember short ones
-    return _short_ref(text) if len(text) <= 12 else _parse_ref(text)
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _short_ref(text: str) -> tuple[int, int]:
-    return _parse_ref(text)
+    found = _REFS.get(text)
+    if found is None:
+        found = _parse_ref(text)
+        if len(text) <= 12 and len(_REFS) < 1 << 15:
+            _REFS[text] = found
+    return found
 
 
 def _parse_ref(text: str) -> tuple[int, int]:
