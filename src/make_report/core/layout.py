@@ -6,7 +6,7 @@ never disagree about a cell. Nothing here touches openpyxl.
 
 from __future__ import annotations
 
-from functools import cache, cached_property
+from functools import cached_property
 
 from make_report.core.grid import Grid, table_grid
 from make_report.core.record import record
@@ -134,8 +134,20 @@ class WorkbookLayout:
         return {k: (t.name, c) for t in self.tables.values() for k, c in t.cells.items()}
 
 
-@cache
+_LAYOUTS: dict[str, WorkbookLayout] = {}
+
+
 def workbook_layout(fmt: Format) -> WorkbookLayout:
+    """Where everything of ``fmt`` sits in the standard workbook; remembered by the format's
+    identity (a cache keyed by the format itself would hash it, field by field, on every
+    call: the reader asks several times a workbook)."""
+    layout = _LAYOUTS.get(fmt.id)
+    if layout is None or layout.format is not fmt:
+        layout = _LAYOUTS[fmt.id] = _workbook_layout(fmt)
+    return layout
+
+
+def _workbook_layout(fmt: Format) -> WorkbookLayout:
     meta = {key: f"B{META_FIRST_ROW + i}" for i, (key, _, _) in enumerate(META_ROWS)}
     tables = {}
     for section in fmt.sections:

@@ -53,7 +53,7 @@ def read_workbook(path: str | Path, format_id: str | None = None) -> ReadResult:
     wb = _load(path, sniff_workbook(path))
     meta = _meta_sheet(wb, path)
     fmt = _choose_format(wb, meta, format_id, path)
-    layout = _layout(fmt)
+    layout = workbook_layout(fmt)
     _check_sheets(wb, layout, path)
     reader = _Reader(wb, path, layout)
     return reader.read()
@@ -79,18 +79,6 @@ def _load(path: Path, collected: Any) -> Any:
                          "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from None
 
 
-_LAYOUTS: dict[str, WorkbookLayout] = {}
-
-
-def _layout(fmt: Format) -> WorkbookLayout:
-    """``workbook_layout`` of a format, remembered by the format's identity (the layout's
-    own cache hashes the whole format, field by field, on every call)."""
-    layout = _LAYOUTS.get(fmt.id)
-    if layout is None or layout.format is not fmt:
-        layout = _LAYOUTS[fmt.id] = workbook_layout(fmt)
-    return layout
-
-
 def _meta_sheet(wb: Any, path: Path) -> Any:
     name = next(iter(FORMATS.values())).meta_sheet
     if name not in wb.sheetnames:
@@ -100,7 +88,7 @@ def _meta_sheet(wb: Any, path: Path) -> Any:
 
 
 def _meta_value(ws: Any, key: str) -> Any:
-    layout = _layout(next(iter(FORMATS.values())))
+    layout = workbook_layout(next(iter(FORMATS.values())))
     return ws[layout.meta_cells[key]].value
 
 
@@ -116,7 +104,7 @@ def _choose_format(wb: Any, ws: Any, forced: str | None, path: Path) -> Format:
     fmt = FORMATS.get(recorded)
     if fmt is None:
         if year is None:
-            cell = _layout(next(iter(FORMATS.values()))).meta_cells["year"]
+            cell = workbook_layout(next(iter(FORMATS.values()))).meta_cells["year"]
             raise InputError(f"{path.name}:{ws.title}!{cell} 报告年度未填写或无法识别,"
                              "无法确定报告格式。请填写四位年份,如 2024。")
         try:
@@ -195,7 +183,7 @@ def _other_format(ws: Any, ts: TableSheet, fmt: Format) -> Format | None:
     for other in FORMATS.values():
         if other is fmt:
             continue
-        ots = _layout(other).tables.get(ts.section.table or "")
+        ots = workbook_layout(other).tables.get(ts.section.table or "")
         if ots and all(_norm(ws[ots.at(c.row, c.col)].value) == _norm(c.text)
                        for c in ots.grid.cells if c.role != "data"):
             return other
